@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "SwiftSSH",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SwiftSSH", targets: ["SwiftSSH"]),
+        .executable(name: "swiftssh", targets: ["swiftssh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // OpenSSL libcrypto, the only source of cryptographic primitives (Debian: libssl-dev).
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Swift wrappers over libcrypto; the only target that imports CLibcrypto.
+        .target(
+            name: "SSHCrypto",
+            dependencies: ["CLibcrypto"],
+            swiftSettings: strictSwift6
+        ),
+        // The sans-IO protocol core: no sockets, no clocks, no global randomness.
+        .target(
+            name: "SSHCore",
+            dependencies: [
+                "SSHCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The public library: SSHClient over SwiftNIO, host-key policies, LocalForwarder.
+        .target(
+            name: "SwiftSSH",
+            dependencies: [
+                "SSHCore",
+                "SSHCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The demo CLI whose flags mirror OpenSSH's.
+        .executableTarget(
+            name: "swiftssh",
+            dependencies: [
+                "SwiftSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "SSHCryptoTests",
+            dependencies: ["SSHCrypto"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "SSHCoreTests",
+            dependencies: ["SSHCore", "SSHCrypto", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "SwiftSSHTests",
+            dependencies: [
+                "SwiftSSH", "SSHCore", "SSHCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+    ]
+)
