@@ -59,6 +59,12 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Test-only support: starts a real OpenSSH sshd on 127.0.0.1 with throwaway keys and config.
+        .target(
+            name: "SSHDHarness",
+            path: "Tests/SSHDHarness",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "SSHCryptoTests",
             dependencies: ["SSHCrypto"],
@@ -72,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "SwiftSSHTests",
             dependencies: [
-                "SwiftSSH", "SSHCore", "SSHCrypto",
+                "SwiftSSH", "SSHCore", "SSHCrypto", "SSHDHarness",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
