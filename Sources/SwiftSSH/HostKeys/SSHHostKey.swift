@@ -1,0 +1,76 @@
+import Foundation
+import SSHCore
+import SSHCrypto
+
+/// A server's public host key, as a host-key policy sees it.
+public struct SSHHostKey: Sendable, Hashable, CustomStringConvertible {
+    package let key: SSHPublicKey
+
+    package init(_ key: SSHPublicKey) { self.key = key }
+
+    /// The key type, e.g. `ssh-ed25519`, `ecdsa-sha2-nistp256` or `ssh-rsa`.
+    public var keyType: String { key.keyType }
+
+    /// The key blob as sent on the wire (RFC 4253 §6.6).
+    public var blob: [UInt8] { key.blob }
+
+    /// The SHA-256 fingerprint as `ssh-keygen -l` prints it: `SHA256:` and unpadded base64.
+    public var fingerprintSHA256: String {
+        let digest = Digest.hash(.sha256, blob)
+        let encoded = Data(digest).base64EncodedString()
+        return "SHA256:" + encoded.replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The one-line OpenSSH form, `type base64`, as in known_hosts and `.pub` files.
+    public var openSSHRepresentation: String { "\(keyType) \(Data(blob).base64EncodedString())" }
+
+    public var description: String { "\(keyType) \(fingerprintSHA256)" }
+}
+
+/// What a host-key policy decided.
+public enum HostKeyVerdict: Sendable, Equatable {
+    /// Trust the key and continue.
+    case accept
+    /// Refuse the key; `reason` says why, in words a person can act on.
+    case reject(reason: String)
+}
+
+/// Decides whether to trust the server's host key. Verification is on by default; skipping it must
+/// be spelled out with `insecurelyAcceptAnyHostKey()`.
+public struct HostKeyValidator: Sendable {
+    /// What the policy is given: where we connected and what the server proved it holds.
+    public struct Context: Sendable {
+        /// The host name or address we connected to.
+        public var host: String
+        /// The TCP port.
+        public var port: Int
+        /// The key the server signed the exchange hash with.
+        public var hostKey: SSHHostKey
+    }
+
+    private let decide: @Sendable (Context) async -> HostKeyVerdict
+
+    /// A policy from an async closure.
+    public static func custom(_ decide: @escaping @Sendable (Context) async -> HostKeyVerdict) -> HostKeyValidator {
+        HostKeyValidator(decide: decide)
+    }
+
+    /// Accepts only keys whose SHA-256 fingerprint (`SHA256:...`) is in `fingerprints`.
+    public static func pinnedFingerprints(_ fingerprints: [String]) -> HostKeyValidator {
+        let pinned = Set(fingerprints.map { $0.hasPrefix("SHA256:") ? $0 : "SHA256:" + $0 })
+        return HostKeyValidator { context in
+            let received = context.hostKey.fingerprintSHA256
+            if pinned.contains(received) { return .accept }
+            return .reject(reason: "the \(context.hostKey.keyType) host key of \(context.host) port \(context.port) has fingerprint \(received), which is not among the pinned fingerprints")
+        }
+    }
+
+    /// Accepts any host key without verification. This gives up all protection against a
+    /// man-in-the-middle; use it only against a throwaway server you control.
+    public static func insecurelyAcceptAnyHostKey() -> HostKeyValidator {
+        HostKeyValidator { _ in .accept }
+    }
+
+    /// Runs the policy.
+    public func validate(_ context: Context) async -> HostKeyVerdict { await decide(context) }
+}
