@@ -55,7 +55,8 @@ package struct ClientTransport {
     var events: [ClientTransportEvent] = []
     var kex = KeyExchangeState.idle
     var queuedPayloads: [ByteBuffer] = []
-    var sessionID: [UInt8]?
+    /// The session identifier: the first exchange hash, kept across rekeys (RFC 4253 §7.2).
+    package internal(set) var sessionID: [UInt8]?
     var firstHostKey: SSHPublicKey?
     var strictKex = false
     var packetsBeforeFirstKexInit = 0
@@ -285,7 +286,8 @@ package struct ClientTransport {
         }
     }
 
-    private mutating func sendUnimplemented() {
+    /// Answers the last received packet with UNIMPLEMENTED (RFC 4253 §11.4).
+    package mutating func sendUnimplemented() {
         var payload = ByteBuffer()
         Unimplemented(sequenceNumber: decoder.sequenceNumber &- 1).write(to: &payload)
         send(payload: payload)
@@ -309,7 +311,8 @@ package struct ClientTransport {
         }
     }
 
-    mutating func close(_ error: SSHProtocolError, notifyPeer: Bool) {
+    /// Closes with `error`, sending DISCONNECT first when `notifyPeer` is true.
+    package mutating func close(_ error: SSHProtocolError, notifyPeer: Bool) {
         guard !isClosed else { return }
         if notifyPeer {
             var payload = ByteBuffer()
