@@ -34,9 +34,11 @@ package enum ClientConnectionEvent: Sendable {
     /// The server's identification string.
     case serverIdentification(String)
     /// Decide on this host key with `hostKeyDecision(accepted:reason:)`.
-    case hostKeyVerificationRequired(SSHPublicKey, algorithm: String)
+    case hostKeyVerificationRequired(PublicKey, algorithm: String)
     /// A key exchange finished.
     case keyExchangeCompleted(NegotiatedAlgorithms, isFirst: Bool)
+    /// The server accepted the `ssh-userauth` service (RFC 4253 §10); authentication starts now.
+    case serviceAccepted
     /// A user-authentication event (banner, prompts, success, failure).
     case authentication(UserAuthEvent)
     /// A channel or global-request event.
@@ -157,6 +159,7 @@ package struct ClientConnectionCore {
                                             serverSignatureAlgorithms: serverSignatureAlgorithms)
             auth.start()
             authentication = auth
+            events.append(.serviceAccepted)
         case let .message(payload): route(payload)
         case let .debugMessage(text): events.append(.debugMessage(text))
         case .peerUnimplemented: break

@@ -8,7 +8,7 @@ enum KeyExchangeState {
         var transcript: ExchangeHashTranscript
         var algorithms: NegotiatedAlgorithms
         var method: ClientKeyExchange
-        var hostKey: SSHPublicKey?
+        var hostKey: PublicKey?
         var isFirst: Bool
     }
 
@@ -108,7 +108,7 @@ extension ClientTransport {
                                      phase: "transport (no key exchange reply expected)")
         }
         let reply = try context.method.processReply(payload, transcript: context.transcript)
-        let hostKey = try SSHPublicKey(blob: reply.hostKeyBlob)
+        let hostKey = try PublicKey(blob: reply.hostKeyBlob)
         let negotiatedHostKey = context.algorithms.hostKey
         guard hostKey.keyType == negotiatedHostKey.keyType else {
             throw .hostKeyMismatchedAlgorithm(negotiated: negotiatedHostKey.name, received: hostKey.keyType)

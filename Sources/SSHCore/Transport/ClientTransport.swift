@@ -24,7 +24,7 @@ package enum ClientTransportEvent {
     /// The server's identification string, cleaned of control characters.
     case serverIdentification(String)
     /// The server proved possession of this host key; answer with `hostKeyDecision(accepted:reason:)`.
-    case hostKeyVerificationRequired(SSHPublicKey, algorithm: String)
+    case hostKeyVerificationRequired(PublicKey, algorithm: String)
     /// A key exchange finished; the connection now uses these algorithms.
     case keyExchangeCompleted(NegotiatedAlgorithms, isFirst: Bool)
     /// The server's EXT_INFO (RFC 8308 §3.1): its `server-sig-algs`, if it sent them.
@@ -57,7 +57,7 @@ package struct ClientTransport {
     var queuedPayloads: [ByteBuffer] = []
     /// The session identifier: the first exchange hash, kept across rekeys (RFC 4253 §7.2).
     package internal(set) var sessionID: [UInt8]?
-    var firstHostKey: SSHPublicKey?
+    var firstHostKey: PublicKey?
     var strictKex = false
     var packetsBeforeFirstKexInit = 0
     var ignoreNextKexPacket = false

@@ -102,7 +102,7 @@ package struct UserAuthStateMachine {
     private mutating func handleBanner(_ banner: UserAuthBanner) {
         guard bannerBytes < configuration.maximumBannerBytes else { return }
         bannerBytes += banner.message.utf8.count
-        events.append(.banner(sanitizedPeerText(banner.message, maxLength: configuration.maximumBannerBytes, keepNewlines: true)))
+        events.append(.banner(sanitizedPeerText(banner.message, maxLength: configuration.maximumBannerBytes, preservingNewlines: true)))
     }
 
     private mutating func handleSuccess() throws(SSHProtocolError) {
@@ -176,7 +176,7 @@ package struct UserAuthStateMachine {
             pending = .awaitingResponses(index: index, rounds: rounds + 1, promptCount: request.prompts.count)
             events.append(.challenge(KeyboardInteractiveChallenge(
                 name: sanitizedPeerText(request.name, maxLength: 256),
-                instruction: sanitizedPeerText(request.instruction, maxLength: 1024, keepNewlines: true),
+                instruction: sanitizedPeerText(request.instruction, maxLength: 1024, preservingNewlines: true),
                 prompts: request.prompts.map { (sanitizedPeerText($0.prompt, maxLength: 256), $0.echo) })))
         default:
             throw SSHProtocolError.unexpectedMessage(number: number, phase: "user authentication (\(currentMethodName))")
@@ -213,7 +213,7 @@ package struct UserAuthStateMachine {
 
     /// RSA keys sign with the best of rsa-sha2-512/256 the server lists in `server-sig-algs`; with no
     /// EXT_INFO, both are tried in that order (RFC 8332 §3.3).
-    private func algorithms(for key: SSHPrivateKey) -> [String] {
+    private func algorithms(for key: SigningKey) -> [String] {
         let candidates = key.signatureAlgorithms
         guard case .rsa = key, let serverAlgorithms = serverSignatureAlgorithms else { return candidates }
         let accepted = candidates.filter { serverAlgorithms.contains($0) }
@@ -228,7 +228,7 @@ package struct UserAuthStateMachine {
     }
 
     /// RFC 4252 §7: the signature covers the session identifier and the request.
-    private mutating func sendSignedRequest(key: SSHPrivateKey, algorithm: String) throws {
+    private mutating func sendSignedRequest(key: SigningKey, algorithm: String) throws {
         var signed = ByteBuffer()
         signed.writeSSHString(sessionID)
         signed.writeInteger(SSHMessageNumber.userAuthRequest)

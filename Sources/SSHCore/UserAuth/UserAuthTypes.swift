@@ -4,7 +4,7 @@ import SSHCrypto
 /// One way to prove who we are (RFC 4252 §7–§8, RFC 4256).
 package enum UserAuthCredential: Sendable {
     /// Public-key authentication with a private key; `label` names it in reports (e.g. its file).
-    case publicKey(SSHPrivateKey, label: String)
+    case publicKey(SigningKey, label: String)
     /// Password authentication.
     case password(SecureBytes)
     /// Keyboard-interactive authentication; prompts are answered through `provideResponses`.

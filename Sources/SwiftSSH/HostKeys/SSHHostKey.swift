@@ -4,9 +4,9 @@ import SSHCrypto
 
 /// A server's public host key, as a host-key policy sees it.
 public struct SSHHostKey: Sendable, Hashable, CustomStringConvertible {
-    package let key: SSHPublicKey
+    package let key: PublicKey
 
-    package init(_ key: SSHPublicKey) { self.key = key }
+    package init(_ key: PublicKey) { self.key = key }
 
     /// The key type, e.g. `ssh-ed25519`, `ecdsa-sha2-nistp256` or `ssh-rsa`.
     public var keyType: String { key.keyType }

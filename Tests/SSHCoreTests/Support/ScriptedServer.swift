@@ -149,7 +149,7 @@ struct ScriptedServer {
         let request = try KexECDHInit(parsing: &body)
         let ephemeral = try X25519PrivateKey(randomSource: random)
         let secret = try ephemeral.sharedSecret(peerPublicKey: Array(request.clientPublicKey.readableBytesView))
-        let hostKeyBlob = SSHPublicKey.ed25519(hostKey.publicKey).blob
+        let hostKeyBlob = PublicKey.ed25519(hostKey.publicKey).blob
 
         let transcript = ExchangeHashTranscript(
             clientVersion: clientVersion ?? "", serverVersion: faults.hashWrongServerVersion ? version + "X" : version,

@@ -3,7 +3,7 @@ import SSHCrypto
 
 /// A public key in SSH's wire form: ssh-ed25519 (RFC 8709 §4), ecdsa-sha2-nistp256/384/521
 /// (RFC 5656 §3.1) and ssh-rsa (RFC 4253 §6.6).
-package enum SSHPublicKey: Sendable, Hashable {
+package enum PublicKey: Sendable, Hashable {
     case ed25519(Ed25519PublicKey)
     case ecdsa(ECDSAPublicKey)
     case rsa(RSAPublicKey)

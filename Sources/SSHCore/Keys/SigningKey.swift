@@ -3,13 +3,13 @@ import SSHCrypto
 
 /// A private key that can sign for user authentication: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or
 /// RSA (signing with rsa-sha2-256/512, RFC 8332).
-package enum SSHPrivateKey: Sendable {
+package enum SigningKey: Sendable {
     case ed25519(Ed25519PrivateKey)
     case ecdsa(ECDSAPrivateKey)
     case rsa(RSAPrivateKey)
 
     /// The matching public key.
-    package var publicKey: SSHPublicKey {
+    package var publicKey: PublicKey {
         switch self {
         case let .ed25519(key): return .ed25519(key.publicKey)
         case let .ecdsa(key): return .ecdsa(key.publicKey)
