@@ -71,9 +71,9 @@ package struct ClientTransport {
     /// Set while we wait for the host-key decision: inbound packets stay buffered.
     var isPaused = false
     /// The negotiated algorithms of the last completed key exchange.
-    package private(set) var negotiated: NegotiatedAlgorithms?
+    package internal(set) var negotiated: NegotiatedAlgorithms?
     /// How many key exchanges completed, the first included.
-    package private(set) var completedKeyExchanges = 0
+    package internal(set) var completedKeyExchanges = 0
 
     /// Creates a client transport; call `start()` to emit the identification string and KEXINIT.
     package init(configuration: ClientTransportConfiguration = .init(), randomSource: any RandomSource) {
@@ -145,6 +145,7 @@ package struct ClientTransport {
             queuedPayloads.append(payload)
         } else {
             writePacket(payload)
+            checkRekeyVolume()
         }
     }
 

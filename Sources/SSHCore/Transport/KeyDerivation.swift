@@ -9,6 +9,13 @@ package struct DirectionalKeys {
     package var encryptionKey: SecureBytes
     /// Integrity key (letters E/F); empty for AEAD ciphers.
     package var integrityKey: SecureBytes
+
+    /// Creates a key set.
+    package init(iv: SecureBytes, encryptionKey: SecureBytes, integrityKey: SecureBytes) {
+        self.iv = iv
+        self.encryptionKey = encryptionKey
+        self.integrityKey = integrityKey
+    }
 }
 
 /// RFC 4253 §7.2: `K1 = HASH(K ‖ H ‖ letter ‖ session_id)`, `Kn = HASH(K ‖ H ‖ K1 ‖ … ‖ Kn-1)`, with
@@ -17,7 +24,7 @@ package func deriveKey(digest: DigestAlgorithm, sharedSecret: SecureBytes, excha
                        sessionID: [UInt8], letter: UInt8, length: Int) -> SecureBytes {
     var encodedSecret = ByteBuffer()
     encodedSecret.writeSSHPositiveMPInt(secret: sharedSecret)
-    defer { encodedSecret.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+    defer { _ = encodedSecret.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
 
     func hash(_ tail: (DigestContext) -> Void) -> [UInt8] {
         let context = DigestContext(digest)

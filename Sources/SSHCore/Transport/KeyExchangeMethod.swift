@@ -88,7 +88,7 @@ package struct ClientKeyExchange {
             guard body.readableBytes == 0 else { throw SSHProtocolError.malformedMessage("trailing bytes in the kex reply") }
             hashInput.writeSSHPositiveMPInt(secret: secret)
             hashInput.withUnsafeReadableBytes { hash.update($0) }
-            hashInput.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+            _ = hashInput.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
             return Reply(hostKeyBlob: hostKey, signature: signature, sharedSecret: secret, exchangeHash: hash.finalize())
         } catch let error as SSHProtocolError {
             throw error
@@ -111,6 +111,14 @@ package struct ExchangeHashTranscript {
     package var clientKexInit: ByteBuffer
     /// The server's KEXINIT payload, message number included.
     package var serverKexInit: ByteBuffer
+
+    /// Creates the transcript of one key exchange.
+    package init(clientVersion: String, serverVersion: String, clientKexInit: ByteBuffer, serverKexInit: ByteBuffer) {
+        self.clientVersion = clientVersion
+        self.serverVersion = serverVersion
+        self.clientKexInit = clientKexInit
+        self.serverKexInit = serverKexInit
+    }
 
     /// Feeds the four strings into `hash`.
     package func feed(_ hash: DigestContext) {

@@ -25,14 +25,27 @@ package struct VersionExchangeReader: Sendable {
 
     private let limits: Limits
     private(set) package var preambleLines: [String] = []
-    private var bytesInCurrentLine = 0
+    private var pending = ByteBuffer()
 
     /// Creates a reader with the given limits.
     package init(limits: Limits = Limits()) { self.limits = limits }
 
-    /// Consumes complete lines from `buffer`; stops after the identification string so the bytes that
-    /// follow it (the first binary packet) stay in `buffer`.
+    /// Takes all of `buffer`, keeping a partial line for the next call. On `.version`, `buffer` holds
+    /// the bytes that followed the identification string (the first binary packet); otherwise it is empty.
     package mutating func read(_ buffer: inout ByteBuffer) throws(VersionExchangeError) -> Result {
+        var input = pending
+        pending = ByteBuffer()
+        input.writeBuffer(&buffer)
+        let result = try consumeLines(&input)
+        if case .version = result {
+            buffer = input
+        } else {
+            pending = input
+        }
+        return result
+    }
+
+    private mutating func consumeLines(_ buffer: inout ByteBuffer) throws(VersionExchangeError) -> Result {
         while true {
             let readable = buffer.readableBytesView
             guard let newline = readable.firstIndex(of: UInt8(ascii: "\n")) else {
@@ -56,7 +69,7 @@ package struct VersionExchangeReader: Sendable {
             guard preambleLines.count < limits.maximumPreambleLines else {
                 throw .tooManyPreambleLines(limit: limits.maximumPreambleLines)
             }
-            preambleLines.append(sanitizedPeerText(bytes: line, maxLength: 256))
+            preambleLines.append(sanitizedPeerText(line, maxLength: 256))
         }
     }
 

@@ -131,7 +131,10 @@ package struct UserAuthStateMachine {
             break
         case let .publicKeyQuery(index, _):
             record("refused (the server would not accept this key)")
-            if !remainingAlgorithms.isEmpty { try offerPublicKey(index: index); return }
+            if !remainingAlgorithms.isEmpty {
+                do { try offerPublicKey(index: index) } catch { finish(reason: "\(error)") }
+                return
+            }
         case .publicKeySigned, .password, .keyboardInteractive:
             if failure.partialSuccess {
                 record("accepted (partial success; more methods required)")

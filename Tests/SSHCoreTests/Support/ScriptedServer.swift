@@ -23,7 +23,7 @@ struct ScriptedServer {
     var faults = Faults()
     let hostKey: Ed25519PrivateKey
     let version = "SSH-2.0-ScriptedServer_1.0"
-    private let random: any RandomSource
+    private let random: DeterministicRandomSource
     private var decoder = PacketDecoder()
     private var encoder: PacketEncoder
     private var inbound = ByteBuffer()
