@@ -230,7 +230,8 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func flushWrites(_ id: UInt32) {
         guard let record = channels[id], let context, context.channel.isWritable else { return }
-        while var (data, promise) = record.pendingWrites.first {
+        while let (pending, promise) = record.pendingWrites.first {
+            var data = pending
             if data.readableBytes > 0 {
                 core.withConnection { $0.send(&data, on: id) }
             }
