@@ -9,6 +9,8 @@ package struct ClientConnectionConfiguration: Sendable {
     package var authentication: UserAuthConfiguration
     /// Channel flow control.
     package var flow = ChannelFlowConfiguration()
+    /// Start user authentication once `ssh-userauth` is accepted; transport-level tests turn it off.
+    package var startsAuthentication = true
 
     /// Creates a configuration with default transport and flow settings.
     package init(authentication: UserAuthConfiguration) { self.authentication = authentication }
@@ -71,6 +73,7 @@ package struct ClientConnectionCore {
     package init(configuration: ClientConnectionConfiguration, randomSource: any RandomSource) {
         self.configuration = configuration
         transport = ClientTransport(configuration: configuration.transport, randomSource: randomSource)
+        transport.rekeyingAllowed = !configuration.startsAuthentication
         connection = ConnectionStateMachine(flow: configuration.flow)
     }
 
@@ -173,6 +176,10 @@ package struct ClientConnectionCore {
             serverSignatureAlgorithms = algorithms
             authentication?.serverSignatureAlgorithms = algorithms
         case .serviceAccepted:
+            guard configuration.startsAuthentication else {
+                events.append(.serviceAccepted)
+                return
+            }
             guard authentication == nil, let sessionID = transport.sessionID else { return }
             var auth = UserAuthStateMachine(configuration: configuration.authentication, sessionID: sessionID,
                                             serverSignatureAlgorithms: serverSignatureAlgorithms)
@@ -191,7 +198,9 @@ package struct ClientConnectionCore {
 
     private mutating func handleAuthEvent(_ event: UserAuthEvent) {
         switch event {
-        case .authenticated: isAuthenticated = true
+        case .authenticated:
+            isAuthenticated = true
+            transport.rekeyingAllowed = true
         case let .failed(report):
             events.append(.authentication(event))
             transport.disconnect(reasonCode: 14, description: "no more authentication methods available")

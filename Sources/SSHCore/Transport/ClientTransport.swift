@@ -66,6 +66,9 @@ package struct ClientTransport {
     var rekeyBytesLimit: UInt64 = .max
     var now: Duration = .zero
     var lastKexCompletedAt: Duration?
+    /// Whether we may start a rekey. OpenSSH does not rekey before user authentication (sshd answers a
+    /// KEXINIT then with UNIMPLEMENTED), so the client core turns this on once authenticated.
+    package var rekeyingAllowed = true
     /// True once the connection is closed; further input is ignored.
     package private(set) var isClosed = false
     /// Set while we wait for the host-key decision: inbound packets stay buffered.
@@ -158,7 +161,7 @@ package struct ClientTransport {
 
     /// Starts a key exchange now, if none is running (RFC 4253 §9).
     package mutating func initiateRekey() {
-        guard !isClosed, completedKeyExchanges > 0, case .idle = kex else { return }
+        guard !isClosed, rekeyingAllowed, completedKeyExchanges > 0, case .idle = kex else { return }
         sendKexInit()
     }
 
@@ -261,6 +264,9 @@ package struct ClientTransport {
         case let .debug(debug):
             events.append(.debugMessage(sanitizedPeerText(debug.message, maxLength: 512)))
         case let .unimplemented(unimplemented):
+            if case .sentKexInit = kex, completedKeyExchanges > 0 {
+                throw .keyExchangeFailed("the server answered our KEXINIT with UNIMPLEMENTED: it does not support a key re-exchange now")
+            }
             events.append(.peerUnimplemented(sequenceNumber: unimplemented.sequenceNumber))
         case let .serviceAccept(accept):
             guard completedKeyExchanges > 0, serviceRequested == accept.serviceName else {

@@ -214,13 +214,12 @@ package struct UserAuthStateMachine {
         finish(reason: nil)
     }
 
-    /// RSA keys sign with the best of rsa-sha2-512/256 the server lists in `server-sig-algs`; with no
-    /// EXT_INFO, both are tried in that order (RFC 8332 §3.3).
+    /// RSA keys try rsa-sha2-512 and rsa-sha2-256 (RFC 8332 §3.3), those the server lists in
+    /// `server-sig-algs` first; each try is only an unsigned query, so a refused one costs no signature.
     private func algorithms(for key: SigningKey) -> [String] {
         let candidates = key.signatureAlgorithms
         guard case .rsa = key, let serverAlgorithms = serverSignatureAlgorithms else { return candidates }
-        let accepted = candidates.filter { serverAlgorithms.contains($0) }
-        return accepted.isEmpty ? candidates : [accepted[0]]
+        return candidates.filter { serverAlgorithms.contains($0) } + candidates.filter { !serverAlgorithms.contains($0) }
     }
 
     private mutating func offerPublicKey(index: Int) throws {

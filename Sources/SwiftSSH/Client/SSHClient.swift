@@ -126,6 +126,7 @@ public final class SSHClient: Sendable {
     ) async throws -> SSHClient {
         var configuration = ClientConnectionConfiguration(authentication: UserAuthConfiguration(user: "nobody", credentials: []))
         configuration.transport = transport
+        configuration.startsAuthentication = false
         let settings = ConnectionHandler.Settings(host: host, port: port, readiness: .serviceAccepted, hostKeyValidator: hostKeyValidator,
                                                   keyboardInteractive: nil, timeouts: timeouts, keepalive: SSHKeepalive(),
                                                   logger: Logger(label: "SwiftSSH.transport"))
@@ -191,6 +192,7 @@ public final class SSHClient: Sendable {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: ConnectionHandler.Ready.self)
         let closed = eventLoop.makePromise(of: Void.self)
+        let handlerPromise = eventLoop.makePromise(of: NIOLoopBound<ConnectionHandler>.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.timeouts.connect.timeAmount)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -199,6 +201,7 @@ public final class SSHClient: Sendable {
                     let handler = ConnectionHandler(configuration: configuration, randomSource: randomSource,
                                                     settings: settings, ready: ready, closed: closed)
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    handlerPromise.succeed(NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
             }
         let channel: any Channel
@@ -207,6 +210,7 @@ public final class SSHClient: Sendable {
         } catch {
             closed.succeed()
             ready.fail(error)
+            handlerPromise.fail(error)
             throw SSHError(connectFailure: error, host: settings.host, port: settings.port, timeout: settings.timeouts.connect)
         }
         do {
@@ -215,9 +219,7 @@ public final class SSHClient: Sendable {
             } onCancel: {
                 channel.close(promise: nil)
             }
-            let handler = try await eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self), eventLoop: eventLoop)
-            }.get()
+            let handler = try await handlerPromise.futureResult.get()
             return SSHClient(channel: channel, handler: handler, ready: result, closed: closed.futureResult)
         } catch let error as SSHError {
             try? await channel.close()
