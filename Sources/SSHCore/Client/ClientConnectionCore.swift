@@ -223,7 +223,12 @@ package struct ClientConnectionCore {
             case 50...79:
                 guard var auth = authentication else { throw SSHProtocolError.unexpectedMessage(number: number, phase: "transport (authentication has not started)") }
                 try auth.receive(payload)
+                // Handle the outcome before the next message: the server may send connection-layer
+                // messages (e.g. hostkeys-00@openssh.com) right behind USERAUTH_SUCCESS.
+                for payload in auth.takeOutbound() { transport.send(payload: payload) }
+                let authEvents = auth.takeEvents()
                 authentication = auth
+                for event in authEvents { handleAuthEvent(event) }
             case 80...127:
                 guard isAuthenticated else { throw SSHProtocolError.unexpectedMessage(number: number, phase: "user authentication") }
                 try connection.receive(payload)

@@ -159,6 +159,12 @@ package struct ClientTransport {
         send(payload: payload)
     }
 
+    /// True while a key exchange runs (from the first KEXINIT until both NEWKEYS).
+    package var isKeyExchangeInProgress: Bool {
+        if case .idle = kex { return false }
+        return true
+    }
+
     /// Starts a key exchange now, if none is running (RFC 4253 §9).
     package mutating func initiateRekey() {
         guard !isClosed, rekeyingAllowed, completedKeyExchanges > 0, case .idle = kex else { return }

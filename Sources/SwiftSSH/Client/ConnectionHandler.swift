@@ -201,16 +201,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         pump()
     }
 
-    /// Sends SSH_MSG_IGNORE packets (tests push data through rekeys with it).
-    func sendIgnore(totalBytes: Int, packetSize: Int) {
-        var remaining = totalBytes
-        while remaining > 0 {
-            let size = min(packetSize, remaining)
-            core.sendIgnore(ByteBuffer(repeating: 0x5A, count: size))
-            remaining -= size
-            pump()
-        }
+    /// Sends one SSH_MSG_IGNORE packet (tests push data through rekeys with it) and says whether a
+    /// key exchange is now running.
+    func sendIgnore(size: Int) -> Bool {
+        core.sendIgnore(ByteBuffer(repeating: 0x5A, count: size))
+        pump()
+        return core.transport.isKeyExchangeInProgress
     }
+
+    /// Whether a key exchange is running.
+    var isKeyExchangeInProgress: Bool { core.transport.isKeyExchangeInProgress }
 
     /// Starts a client-initiated rekey.
     func initiateRekey() {

@@ -146,10 +146,22 @@ public final class SSHClient: Sendable {
         return try await establish(configuration: configuration, settings: settings, randomSource: SystemRandomSource(), group: group)
     }
 
-    /// Sends `count` bytes of SSH_MSG_IGNORE data in packets of at most `packetSize` bytes.
+    /// Sends `count` bytes of SSH_MSG_IGNORE data in packets of at most `packetSize` bytes, one event-loop
+    /// task per packet so the server's messages are read in between, and pausing while a key exchange
+    /// runs (a paced sender, as a test needs to see one rekey per rekey limit).
     package func sendIgnore(totalBytes count: Int, packetSize: Int = 16 * 1024) async throws {
         let handler = self.handler
-        try await channel.eventLoop.submit { handler.value.sendIgnore(totalBytes: count, packetSize: packetSize) }.get()
+        var remaining = count
+        while remaining > 0 {
+            let size = min(packetSize, remaining)
+            remaining -= size
+            var rekeying = try await channel.eventLoop.submit { handler.value.sendIgnore(size: size) }.get()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while rekeying && ContinuousClock.now < deadline && channel.isActive {
+                try await Task.sleep(for: .milliseconds(1))
+                rekeying = try await channel.eventLoop.submit { handler.value.isKeyExchangeInProgress }.get()
+            }
+        }
     }
 
     /// Starts a client-initiated rekey.
