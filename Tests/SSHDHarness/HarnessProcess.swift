@@ -34,7 +34,8 @@ public enum HarnessRedirect: Sendable {
 }
 
 /// A child process spawned with `posix_spawn` in its own process group, optionally bound to die
-/// with the test process (`setpriv --pdeathsig KILL`). Reaping is explicit and happens once.
+/// with the test process (`setpriv --pdeathsig KILL`). Reaping is explicit and happens once;
+/// if the object is released before the child was reaped, `deinit` SIGKILLs its group and reaps it.
 public final class HarnessProcess: Sendable {
     /// Where util-linux installs `setpriv`, used to make children die with the test process.
     public static let setprivPath = "/usr/bin/setpriv"

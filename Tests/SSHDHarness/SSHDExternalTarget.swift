@@ -51,13 +51,21 @@ public struct SSHDExternalTarget: Sendable, Equatable {
         return SSHDExternalTarget(host: host, port: port, user: user, privateKeyPath: key, hostPublicKeyLine: hostKey)
     }
 
-    /// True for `localhost`, `::1` and any dotted-quad IPv4 address in 127.0.0.0/8.
+    /// True for `localhost`, any dotted-quad IPv4 address in 127.0.0.0/8, and the IPv6 loopback
+    /// `::1` in any spelling (also `::ffff:127.x.y.z`). Host names other than `localhost` are refused.
     public static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" { return true }
+        if host == "localhost" { return true }
         var address = in_addr()
-        guard inet_pton(AF_INET, host, &address) == 1 else { return false }
-        let firstOctet = UInt32(bigEndian: address.s_addr) >> 24
-        return firstOctet == 127
+        if inet_pton(AF_INET, host, &address) == 1 {
+            return UInt32(bigEndian: address.s_addr) >> 24 == 127
+        }
+        var address6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &address6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: &address6) { Array($0) }
+        guard bytes.count == 16 else { return false }
+        let isIPv6Loopback = bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
+        let isMappedIPv4Loopback = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff && bytes[12] == 127
+        return isIPv6Loopback || isMappedIPv4Loopback
     }
 }
 

@@ -64,6 +64,16 @@ public final class SSHDInetdSession: @unchecked Sendable {
         lock.withLock { finalLog ?? readText(atPath: workspace.logPath) }
     }
 
+    /// Polls the log (every 20 ms) until it contains `text` or `timeout` passes.
+    public func waitForLog(containing text: String, timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if log().contains(text) { return true }
+            if ContinuousClock.now >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
     /// Closes `fileDescriptor`, terminates sshd and its privilege-separation children (SIGTERM,
     /// 5 s grace, SIGKILL), reaps it and deletes the directory. Idempotent.
     public func stop() {

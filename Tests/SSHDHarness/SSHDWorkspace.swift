@@ -35,7 +35,9 @@ struct SSHDWorkspace: Sendable {
         try ensurePrivsepDirectory()
         let directory = try makeScratchDirectory(prefix: "swiftssh-sshd")
         do {
-            let keys = try configuration.hostKeyTypes.map { try generateHostKey($0, in: directory) }
+            var seen = Set<SSHDHostKeyType>()
+            let uniqueTypes = configuration.hostKeyTypes.filter { seen.insert($0).inserted }
+            let keys = try uniqueTypes.map { try generateHostKey($0, in: directory) }
             let authorized = configuration.authorizedKeys.map { $0 + "\n" }.joined()
             let text = try SSHDConfigWriter.render(
                 configuration,

@@ -15,7 +15,7 @@ struct SSHDExternalTargetTests {
         ]
     }
 
-    @Test("non-loopback hosts are refused with a clear error", arguments: ["192.0.2.10", "example.com", "10.0.0.1", "127.0.0.1.example.com", "::2", "0.0.0.0"])
+    @Test("non-loopback hosts are refused with a clear error", arguments: ["192.0.2.10", "example.com", "10.0.0.1", "127.0.0.1.example.com", "::2", "::ffff:10.0.0.1", "0.0.0.0", "128.0.0.1"])
     func refusesNonLoopback(_ host: String) throws {
         let error = try #require(throws: SSHDHarnessError.self) {
             try SSHDServer.start(SSHDConfiguration(), environment: Self.environment(host: host))
@@ -24,7 +24,7 @@ struct SSHDExternalTargetTests {
         #expect(error.description.contains(host))
     }
 
-    @Test("loopback hosts are accepted", arguments: ["127.0.0.1", "127.1.2.3", "::1", "localhost"])
+    @Test("loopback hosts are accepted", arguments: ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "localhost"])
     func acceptsLoopback(_ host: String) throws {
         let target = try #require(try SSHDExternalTarget.fromEnvironment(Self.environment(host: host)))
         #expect(target.host == host)

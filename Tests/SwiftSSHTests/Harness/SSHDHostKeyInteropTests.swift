@@ -23,7 +23,7 @@ struct SSHDHostKeyInteropTests {
 
     @Test("a server with several host keys publishes each .pub line")
     func severalHostKeys() throws {
-        let fixture = try InteropFixture { $0.hostKeyTypes = [.ed25519, .ecdsa256] }
+        let fixture = try InteropFixture { $0.hostKeyTypes = [.ed25519, .ecdsa256, .ed25519] }  // duplicates are ignored
         #expect(Set(fixture.server.hostPublicKeys.keys) == [.ed25519, .ecdsa256])
         #expect(fixture.server.knownHostsLines().allSatisfy { $0.hasPrefix("[127.0.0.1]:\(fixture.server.port) ") })
         let result = try fixture.runSSH(options: ["HostKeyAlgorithms=ecdsa-sha2-nistp256"])

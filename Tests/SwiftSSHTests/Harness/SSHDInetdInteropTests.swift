@@ -12,6 +12,7 @@ struct SSHDInetdInteropTests {
         let line = try #require(client.receiveLine(timeout: .seconds(10)), "\(session.log())")
         #expect(line.hasPrefix("SSH-2.0-OpenSSH"))
         #expect(line.hasSuffix("\r\n"))
+        #expect(session.waitForLog(containing: "Local version string SSH-2.0-OpenSSH", timeout: .seconds(5)))
         let directory = session.directory
         session.stop()
         session.stop()
