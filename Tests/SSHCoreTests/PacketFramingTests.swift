@@ -117,3 +117,25 @@ struct PacketFramingTests {
         }
     }
 }
+
+@Suite("Regressions in packet framing")
+struct PacketFramingRegressionTests {
+    /// Found with 100 concurrent channels: with a partial packet always pending, the receive buffer was
+    /// never compacted, and payload slices made every in-place decryption copy all of it.
+    @Test("The receive buffer stays bounded when a partial packet is always pending")
+    func receiveBufferStaysBounded() throws {
+        var encoder = PacketEncoder(randomSource: DeterministicRandomSource(seed: [4]))
+        var decoder = PacketDecoder()
+        var wire = ByteBuffer()
+        for _ in 0..<5000 { try encoder.encode(payload: ByteBuffer(repeating: 0x33, count: 1000), into: &wire) }
+        var payloads: [ByteBuffer] = []
+        // Feed 1500 bytes at a time, so nearly every read ends inside a packet, and keep every payload alive.
+        while wire.readableBytes > 0, var piece = wire.readSlice(length: min(1500, wire.readableBytes)) {
+            decoder.append(&piece)
+            while let payload = try decoder.nextPayload() { payloads.append(payload) }
+            #expect(decoder.bufferCapacity <= 256 * 1024)
+        }
+        #expect(payloads.count == 5000)
+        #expect(payloads.allSatisfy { $0.readableBytes == 1000 })
+    }
+}

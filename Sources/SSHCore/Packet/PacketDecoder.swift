@@ -22,9 +22,17 @@ package struct PacketDecoder {
     /// Bytes received and not yet returned as packets.
     package var bufferedByteCount: Int { buffer.readableBytes }
 
-    /// Appends bytes received from the peer.
+    /// The receive buffer's allocated size (tests check that it stays bounded).
+    package var bufferCapacity: Int { buffer.capacity }
+
+    /// Appends bytes received from the peer. Consumed bytes are dropped first, so the buffer holds at
+    /// most one partial packet plus what just arrived.
     package mutating func append(_ bytes: inout ByteBuffer) {
-        if buffer.readableBytes == 0 && buffer.readerIndex > 0 { buffer.clear() }
+        if buffer.readableBytes == 0 {
+            buffer.clear()
+        } else if buffer.readerIndex >= 64 * 1024 {
+            buffer.discardReadBytes()
+        }
         buffer.writeBuffer(&bytes)
     }
 
@@ -75,9 +83,13 @@ package struct PacketDecoder {
         let payloadLength = Int(packetLength) - Int(paddingLength) - 1
         // RFC 4253 §6: at least four bytes of padding, and a payload of at least the message number.
         guard paddingLength >= 4, payloadLength >= 1,
-              let payload = buffer.getSlice(at: buffer.readerIndex + 5, length: payloadLength) else {
+              let plaintext = buffer.viewBytes(at: buffer.readerIndex + 5, length: payloadLength) else {
             throw .invalidPadding(paddingLength: Int(paddingLength), packetLength: packetLength)
         }
+        // The payload gets its own storage: a slice would share the receive buffer, and the next
+        // in-place decryption would then copy the whole buffer while the slice is alive.
+        var payload = ByteBuffer()
+        payload.writeBytes(plaintext)
         buffer.moveReaderIndex(forwardBy: total)
         pendingPacketLength = nil
         self.sequenceNumber = sequenceNumber &+ 1

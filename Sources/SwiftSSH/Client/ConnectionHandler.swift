@@ -59,7 +59,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var phaseTimeout: Scheduled<Void>?
     private var clockTimer: RepeatedTask?
     private var keepaliveTimer: RepeatedTask?
-    private var receivedSinceKeepaliveTick = false
+    private var lastReceivedAt = NIODeadline.now()
     private var unansweredKeepalives = 0
     private let startTime = NIODeadline.now()
     private var isReady = false
@@ -100,7 +100,9 @@ final class ConnectionHandler: ChannelInboundHandler {
             loopBound.value.tick()
         }
         if let interval = settings.keepalive.interval {
-            keepaliveTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: interval.timeAmount, delay: interval.timeAmount) { _ in
+            // Checked ten times per interval, so death is declared at most interval/10 late.
+            let check = TimeAmount.nanoseconds(max(interval.timeAmount.nanoseconds / 10, 10_000_000))
+            keepaliveTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: check, delay: check) { _ in
                 loopBound.value.keepaliveTick()
             }
         }
@@ -110,7 +112,8 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        receivedSinceKeepaliveTick = true
+        lastReceivedAt = .now()
+        unansweredKeepalives = 0
         core.receive(&bytes)
         pump()
     }
@@ -250,20 +253,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         pump()
     }
 
+    /// OpenSSH's ServerAliveInterval/CountMax: one probe per interval of silence from the server; when
+    /// the silence reaches interval × (countMax + 1), the server is declared dead.
     private func keepaliveTick() {
-        guard isReady, !isClosed else { return }
-        if receivedSinceKeepaliveTick {
-            receivedSinceKeepaliveTick = false
-            unansweredKeepalives = 0
+        guard isReady, !isClosed, let interval = settings.keepalive.interval else { return }
+        let silence = NIODeadline.now() - lastReceivedAt
+        let intervalsOfSilence = Int(silence.nanoseconds / max(interval.timeAmount.nanoseconds, 1))
+        if intervalsOfSilence > settings.keepalive.countMax {
+            fail(SSHError(code: .timeout, message: "the server at \(settings.host) port \(settings.port) answered none of \(unansweredKeepalives) keepalives sent \(interval) apart; declaring it dead"))
             return
         }
-        guard unansweredKeepalives < settings.keepalive.countMax else {
-            let interval = settings.keepalive.interval ?? .zero
-            fail(SSHError(code: .timeout, message: "the server at \(settings.host) port \(settings.port) did not answer \(unansweredKeepalives) keepalives sent \(interval) apart; declaring it dead"))
-            return
+        while unansweredKeepalives < intervalsOfSilence {
+            unansweredKeepalives += 1
+            core.sendKeepalive()
         }
-        unansweredKeepalives += 1
-        core.sendKeepalive()
         pump()
     }
 
@@ -369,10 +372,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             record.inbound.finish(error: SSHError(code: .channelOpenFailed, message: "channel open failed"))
         case let .data(id, data):
             guard let record = channels[id] else { return }
-            var copy = ByteBuffer()
-            copy.writeImmutableBuffer(data)
-            if record.inbound.deliver(copy) {
-                core.withConnection { $0.consumed(copy.readableBytes, on: id) }
+            if record.inbound.deliver(data) {
+                core.withConnection { $0.consumed(data.readableBytes, on: id) }
             }
         case let .endOfFile(id):
             channels[id]?.inbound.finish()
