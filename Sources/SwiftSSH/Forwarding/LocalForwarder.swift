@@ -222,8 +222,10 @@ public final class LocalForwarder: Sendable {
                 }
                 outbound.finish()
             }
+            // Not waitForAll(): it waits for every child before rethrowing, and the other direction may
+            // be blocked reading a local client that never sends again.
             do {
-                try await group.waitForAll()
+                while try await group.next() != nil {}
             } catch {
                 group.cancelAll()
                 throw error
