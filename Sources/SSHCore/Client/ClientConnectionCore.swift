@@ -111,6 +111,25 @@ package struct ClientConnectionCore {
         return result
     }
 
+    /// Sends SSH_MSG_IGNORE carrying `data` (RFC 4253 §11.2).
+    package mutating func sendIgnore(_ data: ByteBuffer) {
+        transport.sendIgnore(data)
+        drain()
+    }
+
+    /// Starts a client-initiated rekey (RFC 4253 §9).
+    package mutating func initiateRekey() {
+        transport.initiateRekey()
+        drain()
+    }
+
+    /// Sends a keepalive global request (OpenSSH's ServerAliveInterval probe).
+    package mutating func sendKeepalive() {
+        guard isAuthenticated else { return }
+        connection.sendKeepalive()
+        drain()
+    }
+
     /// Sends DISCONNECT (by application) and closes.
     package mutating func disconnect(description: String = "closed by the client") {
         transport.disconnect(description: description)

@@ -1,0 +1,459 @@
+import Logging
+import NIOCore
+import SSHCore
+import SSHCrypto
+
+/// The NIO side of a client connection. It moves bytes between the socket and the sans-IO
+/// `ClientConnectionCore`, turns core events into promise completions and channel deliveries, and
+/// runs the timers (timeouts, keepalive, rekey clock). It makes no protocol decision of its own.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// When `connect` returns.
+    enum Readiness { case serviceAccepted, authenticated }
+
+    /// What the caller learns when the connection is ready.
+    struct Ready: Sendable {
+        var algorithms: NegotiatedAlgorithms
+        var serverVersion: String
+        var hostKey: SSHHostKey
+        var banners: [String]
+        var authenticationMethod: String?
+    }
+
+    struct Settings {
+        var host: String
+        var port: Int
+        var readiness: Readiness
+        var hostKeyValidator: HostKeyValidator
+        var keyboardInteractive: (@Sendable (SSHKeyboardInteractiveChallenge) async throws -> [String])?
+        var timeouts: SSHTimeouts
+        var keepalive: SSHKeepalive
+        var logger: Logger
+    }
+
+    /// One open (or opening) channel's handler-side state.
+    final class ChannelRecord {
+        let inbound: ChannelInbound
+        var openPromise: EventLoopPromise<Void>?
+        var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>)] = []
+        var target: String
+        init(inbound: ChannelInbound, openPromise: EventLoopPromise<Void>, target: String) {
+            self.inbound = inbound
+            self.openPromise = openPromise
+            self.target = target
+        }
+    }
+
+    private var core: ClientConnectionCore
+    private let settings: Settings
+    private let ready: EventLoopPromise<Ready>
+    let closed: EventLoopPromise<Void>
+    private var context: ChannelHandlerContext?
+    private var serverVersion = ""
+    private var hostKey: SSHHostKey?
+    private var algorithms: NegotiatedAlgorithms?
+    private var banners: [String] = []
+    private var channels: [UInt32: ChannelRecord] = [:]
+    private var phaseTimeout: Scheduled<Void>?
+    private var clockTimer: RepeatedTask?
+    private var keepaliveTimer: RepeatedTask?
+    private var receivedSinceKeepaliveTick = false
+    private var unansweredKeepalives = 0
+    private let startTime = NIODeadline.now()
+    private var isReady = false
+    /// Why the connection ended; nil while it is open or when we closed it ourselves.
+    private(set) var closeError: SSHError?
+    private(set) var isClosed = false
+
+    init(configuration: ClientConnectionConfiguration, randomSource: any RandomSource, settings: Settings,
+         ready: EventLoopPromise<Ready>, closed: EventLoopPromise<Void>) {
+        core = ClientConnectionCore(configuration: configuration, randomSource: randomSource)
+        self.settings = settings
+        self.ready = ready
+        self.closed = closed
+    }
+
+    /// Completed key exchanges, the first included (tests observe rekeys with it).
+    var completedKeyExchanges: Int { core.transport.completedKeyExchanges }
+
+    // MARK: - NIO events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard clockTimer == nil else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        phaseTimeout = context.eventLoop.scheduleTask(in: settings.timeouts.handshake.timeAmount) {
+            loopBound.value.fail(SSHError(code: .timeout, message: "the SSH handshake with \(loopBound.value.settings.host) port \(loopBound.value.settings.port) did not complete within \(loopBound.value.settings.timeouts.handshake)"))
+        }
+        clockTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            loopBound.value.tick()
+        }
+        if let interval = settings.keepalive.interval {
+            keepaliveTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: interval.timeAmount, delay: interval.timeAmount) { _ in
+                loopBound.value.keepaliveTick()
+            }
+        }
+        core.start()
+        pump()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        receivedSinceKeepaliveTick = true
+        core.receive(&bytes)
+        pump()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            for id in channels.keys.sorted() { flushWrites(id) }
+            pump()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(closeError ?? SSHError(code: .connectionClosed, message: "the TCP connection to \(settings.host) port \(settings.port) closed"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(SSHError(code: .connectionClosed, message: "the TCP connection to \(settings.host) port \(settings.port) failed: \(error)"))
+    }
+
+    // MARK: - Commands (on the event loop)
+
+    /// Opens a direct-tcpip channel; the future completes when the server confirms or refuses.
+    func openDirectTCPIP(host: String, port: Int, originatorAddress: String, originatorPort: Int,
+                         inbound: ChannelInbound) -> EventLoopFuture<UInt32> {
+        guard let context else { preconditionFailure("openDirectTCPIP before the handler was added") }
+        guard !isClosed else { return context.eventLoop.makeFailedFuture(closeError ?? Self.closedError) }
+        let id = core.withConnection {
+            $0.openDirectTCPIP(host: host, port: UInt32(clamping: port), originatorAddress: originatorAddress,
+                               originatorPort: UInt32(clamping: originatorPort))
+        }
+        guard let id else {
+            return context.eventLoop.makeFailedFuture(SSHError(code: .channelOpenFailed, message: "too many channels open on this connection"))
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        channels[id] = ChannelRecord(inbound: inbound, openPromise: promise, target: "\(host) port \(port)")
+        pump()
+        let timeout = context.eventLoop.scheduleTask(in: settings.timeouts.channelOpen.timeAmount) { [loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)] in
+            let handler = loopBound.value
+            guard let record = handler.channels[id], let open = record.openPromise else { return }
+            record.openPromise = nil
+            open.fail(SSHError(code: .timeout, message: "opening a channel to \(record.target) took longer than \(handler.settings.timeouts.channelOpen)"))
+            handler.core.withConnection { $0.close(id) }
+            handler.pump()
+        }
+        promise.futureResult.whenComplete { _ in timeout.cancel() }
+        return promise.futureResult.map { id }
+    }
+
+    /// Queues `data` on channel `id`; the future completes when all of it was handed to the transport.
+    func write(_ data: ByteBuffer, channel id: UInt32) -> EventLoopFuture<Void> {
+        guard let context else { preconditionFailure("write before the handler was added") }
+        guard let record = channels[id], !isClosed else {
+            return context.eventLoop.makeFailedFuture(closeError ?? SSHError(code: .channelClosed, message: "the channel is closed"))
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        record.pendingWrites.append((data, promise))
+        flushWrites(id)
+        pump()
+        return promise.futureResult
+    }
+
+    /// Sends CHANNEL_EOF after the queued writes.
+    func finish(channel id: UInt32) {
+        guard let record = channels[id] else { return }
+        if record.pendingWrites.isEmpty {
+            core.withConnection { $0.sendEOF(on: id) }
+            pump()
+        } else if let context {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            record.pendingWrites.append((ByteBuffer(), promise))
+            promise.futureResult.whenSuccess { [loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)] in
+                loopBound.value.finish(channel: id)
+            }
+        }
+    }
+
+    /// Sends CHANNEL_CLOSE.
+    func closeChannel(_ id: UInt32) {
+        core.withConnection { $0.close(id) }
+        pump()
+    }
+
+    /// Tells the core the reader consumed `count` bytes, so window credit can go back.
+    func consumed(_ count: Int, channel id: UInt32) {
+        core.withConnection { $0.consumed(count, on: id) }
+        pump()
+    }
+
+    /// Sends SSH_MSG_IGNORE packets (tests push data through rekeys with it).
+    func sendIgnore(totalBytes: Int, packetSize: Int) {
+        var remaining = totalBytes
+        while remaining > 0 {
+            let size = min(packetSize, remaining)
+            core.sendIgnore(ByteBuffer(repeating: 0x5A, count: size))
+            remaining -= size
+            pump()
+        }
+    }
+
+    /// Starts a client-initiated rekey.
+    func initiateRekey() {
+        core.initiateRekey()
+        pump()
+    }
+
+    /// Sends DISCONNECT and closes.
+    func disconnect() {
+        guard !isClosed else { return }
+        core.disconnect()
+        pump()
+        fail(nil)
+    }
+
+    // MARK: - Core plumbing
+
+    private func flushWrites(_ id: UInt32) {
+        guard let record = channels[id], let context, context.channel.isWritable else { return }
+        while let (pending, promise) = record.pendingWrites.first {
+            var data = pending
+            if data.readableBytes > 0 {
+                core.withConnection { $0.send(&data, on: id) }
+            }
+            if data.readableBytes > 0 {
+                record.pendingWrites[0] = (data, promise)
+                break
+            }
+            record.pendingWrites.removeFirst()
+            promise.succeed()
+        }
+    }
+
+    private func tick() {
+        let elapsed = NIODeadline.now() - startTime
+        core.tick(now: .nanoseconds(elapsed.nanoseconds))
+        pump()
+    }
+
+    private func keepaliveTick() {
+        guard isReady, !isClosed else { return }
+        if receivedSinceKeepaliveTick {
+            receivedSinceKeepaliveTick = false
+            unansweredKeepalives = 0
+            return
+        }
+        guard unansweredKeepalives < settings.keepalive.countMax else {
+            let interval = settings.keepalive.interval ?? .zero
+            fail(SSHError(code: .timeout, message: "the server at \(settings.host) port \(settings.port) did not answer \(unansweredKeepalives) keepalives sent \(interval) apart; declaring it dead"))
+            return
+        }
+        unansweredKeepalives += 1
+        core.sendKeepalive()
+        pump()
+    }
+
+    /// Writes what the core produced and handles its events, until both are drained.
+    private func pump() {
+        guard let context else { return }
+        while true {
+            var wrote = false
+            if let output = core.takeOutbound() {
+                context.writeAndFlush(wrapOutboundOut(output), promise: nil)
+                wrote = true
+            }
+            let events = core.takeEvents()
+            for event in events { handle(event, context: context) }
+            if !wrote && events.isEmpty { break }
+        }
+    }
+
+    private func handle(_ event: ClientConnectionEvent, context: ChannelHandlerContext) {
+        switch event {
+        case let .serverIdentification(version):
+            serverVersion = version
+            settings.logger.debug("server identification", metadata: ["version": "\(version)"])
+        case let .hostKeyVerificationRequired(key, _):
+            let hostKey = SSHHostKey(key)
+            self.hostKey = hostKey
+            validateHostKey(hostKey, context: context)
+        case let .keyExchangeCompleted(negotiated, isFirst):
+            algorithms = negotiated
+            if isFirst {
+                settings.logger.debug("key exchange complete", metadata: [
+                    "kex": "\(negotiated.keyExchange.name)", "hostkey": "\(negotiated.hostKey.name)",
+                    "cipher": "\(negotiated.cipherClientToServer.name)", "mac": "\(negotiated.macClientToServer?.name ?? "<implicit>")"])
+            }
+        case .serviceAccepted:
+            if settings.readiness == .serviceAccepted {
+                becomeReady(method: nil)
+            } else {
+                rescheduleTimeout(settings.timeouts.authentication, what: "authentication")
+            }
+        case let .authentication(authEvent):
+            handleAuthentication(authEvent, context: context)
+        case let .connection(connectionEvent):
+            handleConnection(connectionEvent)
+        case let .debugMessage(text):
+            settings.logger.debug("server debug message", metadata: ["text": "\(text)"])
+        case let .closed(failure):
+            fail(SSHError(failure))
+        }
+    }
+
+    private func handleAuthentication(_ event: UserAuthEvent, context: ChannelHandlerContext) {
+        switch event {
+        case let .banner(text):
+            banners.append(text)
+            settings.logger.info("server banner", metadata: ["banner": "\(text)"])
+        case let .challenge(challenge):
+            guard let responder = settings.keyboardInteractive else {
+                core.provideResponses([])
+                return
+            }
+            let publicChallenge = SSHKeyboardInteractiveChallenge(
+                name: challenge.name, instruction: challenge.instruction,
+                prompts: challenge.prompts.map(\.prompt), echo: challenge.prompts.map(\.echo))
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            Task {
+                let responses = (try? await responder(publicChallenge)) ?? []
+                eventLoop.execute {
+                    loopBound.value.core.provideResponses(responses)
+                    loopBound.value.pump()
+                }
+            }
+        case let .partialSuccess(method, methods):
+            settings.logger.info("partial authentication success", metadata: ["method": "\(method)", "continue": "\(methods.joined(separator: ","))"])
+        case let .authenticated(method, noneAccepted):
+            if noneAccepted {
+                settings.logger.warning("the server accepted authentication method \"none\": it lets anyone in as this user")
+            }
+            settings.logger.debug("authenticated", metadata: ["method": "\(method)"])
+            if settings.readiness == .authenticated { becomeReady(method: method) }
+        case .failed:
+            break // followed by .closed(.authentication)
+        }
+    }
+
+    private func handleConnection(_ event: ConnectionEvent) {
+        switch event {
+        case let .channelOpened(id):
+            if let record = channels[id], let promise = record.openPromise {
+                record.openPromise = nil
+                promise.succeed()
+            }
+        case let .channelOpenFailed(id, code, description):
+            guard let record = channels.removeValue(forKey: id) else { return }
+            let reason = ["administratively prohibited", "connect failed", "unknown channel type", "resource shortage"]
+            let name = (1...4).contains(code) ? reason[Int(code) - 1] : "reason code \(code)"
+            record.openPromise?.fail(SSHError(
+                code: .channelOpenFailed,
+                message: "the server refused to open a channel to \(record.target): \(name)\(description.isEmpty ? "" : " (\(description))")",
+                channelOpenFailureReason: code))
+            record.openPromise = nil
+            record.inbound.finish(error: SSHError(code: .channelOpenFailed, message: "channel open failed"))
+        case let .data(id, data):
+            guard let record = channels[id] else { return }
+            var copy = ByteBuffer()
+            copy.writeImmutableBuffer(data)
+            if record.inbound.deliver(copy) {
+                core.withConnection { $0.consumed(copy.readableBytes, on: id) }
+            }
+        case let .endOfFile(id):
+            channels[id]?.inbound.finish()
+        case let .channelClosed(id):
+            guard let record = channels.removeValue(forKey: id) else { return }
+            record.inbound.finish()
+            record.openPromise?.fail(SSHError(code: .channelOpenFailed, message: "the channel to \(record.target) closed before it opened"))
+            for (_, promise) in record.pendingWrites {
+                promise.fail(SSHError(code: .channelClosed, message: "the channel to \(record.target) closed before all data was sent"))
+            }
+        case let .sendWindowOpened(id):
+            flushWrites(id)
+        case .globalRequestReply:
+            unansweredKeepalives = 0
+        }
+    }
+
+    private func validateHostKey(_ hostKey: SSHHostKey, context: ChannelHandlerContext) {
+        let validator = settings.hostKeyValidator
+        let request = HostKeyValidator.Context(host: settings.host, port: settings.port, hostKey: hostKey)
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task {
+            let verdict = await validator.validate(request)
+            eventLoop.execute {
+                let handler = loopBound.value
+                switch verdict {
+                case .accept: handler.core.hostKeyDecision(accepted: true, reason: "")
+                case let .reject(reason): handler.core.hostKeyDecision(accepted: false, reason: reason)
+                }
+                handler.pump()
+            }
+        }
+    }
+
+    private func becomeReady(method: String?) {
+        guard !isReady, let algorithms, let hostKey else { return }
+        isReady = true
+        phaseTimeout?.cancel()
+        ready.succeed(Ready(algorithms: algorithms, serverVersion: serverVersion, hostKey: hostKey, banners: banners,
+                            authenticationMethod: method))
+    }
+
+    private func rescheduleTimeout(_ duration: Duration, what: String) {
+        guard let context else { return }
+        phaseTimeout?.cancel()
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        phaseTimeout = context.eventLoop.scheduleTask(in: duration.timeAmount) {
+            loopBound.value.fail(SSHError(code: .timeout, message: "\(what) with \(loopBound.value.settings.host) port \(loopBound.value.settings.port) did not complete within \(duration)"))
+        }
+    }
+
+    private static let closedError = SSHError(code: .connectionClosed, message: "the connection is closed")
+
+    /// Ends the connection: fails whatever waits, ends every channel, closes the socket. `error` nil
+    /// means we closed it on purpose.
+    private func fail(_ error: SSHError?) {
+        guard !isClosed else { return }
+        isClosed = true
+        closeError = error
+        phaseTimeout?.cancel()
+        clockTimer?.cancel()
+        keepaliveTimer?.cancel()
+        let failure = error ?? Self.closedError
+        ready.fail(failure)
+        for (_, record) in channels {
+            record.openPromise?.fail(failure)
+            record.inbound.finish(error: error)
+            for (_, promise) in record.pendingWrites { promise.fail(failure) }
+        }
+        channels.removeAll()
+        if let error { settings.logger.debug("connection closed", metadata: ["reason": "\(error)"]) }
+        context?.close(promise: nil)
+        closed.succeed()
+    }
+}
+
+extension Duration {
+    /// The same span as NIO's `TimeAmount`.
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,77 @@
+// The fixed 2048-bit RSA key and PKCS#1 v1.5 signatures printed by Fixtures/vectors/rsa-pkcs1.py
+// (Python `cryptography` 48, independent of SwiftSSH). Hex, unsigned big-endian magnitudes.
+
+/// Components and signatures for RSATests.
+enum RSAVectors {
+    /// The signed message, "SwiftSSH RSA PKCS#1 v1.5 known-answer test".
+    static let message = """
+        53776966745353482052534120504b435323312076312e35206b6e6f776e2d616e737765722074657374
+        """
+    /// The modulus n.
+    static let modulus = """
+        ae4f0a97f2d03c65e5369dd55fc5a4a1148f90be048928c25d1901c3f231f48f86b0d480695c3b8abfbedbfbce3d8a03
+        93d095fed4e41e1672f463b27cd09423829ffb6985ef6dbbc5a3b102e0bfdebced21db8daa8081152ed0ad4a477cda69
+        6a325b74ee3f4a2f2056ce8be28fb2e042349224428b722f5d170ebba00a2c2ba68c5686d31a094f077002d02dcacf97
+        6493cd926f1aa703cf23b50d29ea70852d2796ccac784a9bf34defb50dd3acddbf54bc29143db325b509b812d07e9ad0
+        d67349affd9383e3550e014599971a063501b7f4b2b230510d90b5f0459d2e48e1f0eee2798a6b95513204c08c3d7fd7
+        432583a41a99941cfe378bf260601141
+        """
+    /// The public exponent e.
+    static let publicExponent = """
+        010001
+        """
+    /// The private exponent d.
+    static let privateExponent = """
+        074fcdfb89e6306e66c87278f6f393b5ba66d0f518e6c6ff563291c2238348700a7feee8b462b7d058bd9112958d6675
+        6d7525b6ed92646d0a7a941707de23a4aa0550cc159ff196b0e798ff2c532817a7e125c9a217675d6e86b6df838854cc
+        c60ab6e43cb28a1d02ca840f569c32ae43b605a9008dedbc2d0d10a3655c7535f8111fa464a0cd22934e7d4ca2b6e9eb
+        10e1d3251216503322c7bce4c0696bf2053fd39998161d018f23b649a80c24e51206e15af553a5fce29fa8a1684b3c04
+        571b4432177e883debfc5018c935da04ead8b935767ac78fb01f08b353270c26a7d3f926e6d93a5ec5426b6d65a2b7e7
+        4d66f4e775a3f9dd462ad75740aeccf5
+        """
+    /// The first prime p.
+    static let prime1 = """
+        e844331e81f0035a163515baefa604316b0b068b5f9f0831d3e23f391b1010fea3efa005d035884c3064a59b07327a28
+        c5779c8902acecf0e333a79bbb917293108fe88f2c8b302f3490ecc535fb521ad908c1d4b18fc9bf8572d94e7b7a8f4a
+        e4807d2a8eb29927c9d8107f306c8737018cfa66c34dad460df50b4e483fb54d
+        """
+    /// The second prime q.
+    static let prime2 = """
+        c01ebddd3cce81a65658c8fc906b8e0a666f603d0ab6a408341e50570961a95e6dcafc8ccc09ca739197ee51a68be0e7
+        1141ea6dca01c3928f4fde1083d445bf09bdaafcb2d57dce896e421d43621df854cbf8797a21acd6fbd2c29429318fe9
+        27ea044bd76e397f9b076a47fadf9476b20437f7ac8252c29a9b9e94271541c5
+        """
+    /// The CRT coefficient iqmp = q^-1 mod p.
+    static let coefficient = """
+        43060c96b66884fcc37455c1a94dad75959817097947494ca12f204035d1d341fe61116b5f7f6bd7448dea40a994b139
+        0474e9d6e8f092fc99b6f27ccd0ffbf39eb933ce7054e94ee4da2b6130c2d22ac3cdd57adae4eeb06580d3558077a02f
+        24b2066559b9cb9a46746d9c34bcffa9187a7b5341a281eb83946b90e325a78c
+        """
+    /// PKCS#1 v1.5 signature with SHA-1.
+    static let signatureSHA1 = """
+        0109b4b9a317a485adf432c735293b442802940c379a978bf492c4d00c76fe8584cd3e755341696af4d3e1e0765f80b1
+        7364b60ddca7b8dba3e6dd1d5f5c77dd05f74d6025174d0fd347fce467dd24e020d7fed9c51ce9d34caf44d16c924d7f
+        865fad920ea8136ce1d38ec781b09c3fa81c0ea4857fdf25ebf59f3c39e41926b9daecec0a341a0d416c2e2e2e2fd218
+        1330280f7de29dfce5fab9b7efe733c8e18adf3475a10bf84e241d16b7b3097756b1fe609bfc7a319ed77d4f1a591b14
+        91e29ebe33b7fb84ad1e10e226341d6c89ad085aac0a2f2401107361c54eb0e5c4851e2b535c1d66f5caa8897f24159b
+        4b82421a28617fb70481dd8b106edde4
+        """
+    /// PKCS#1 v1.5 signature with SHA-256.
+    static let signatureSHA256 = """
+        995b4db2fb53cf738da964289eaeb7503b2bff4d5b558e89636d30289180338ba4f654d409790458d697a490e19151e1
+        fed3dc9f36f9885db6d3bb5eb0d1ccf295b7d50f8db99ab59c37a223076cf4b03dbe17b51e06a425db5695404df7e971
+        ec84c0c079685020671e654f9e18b5925060e0dc6e17e814ad2ddbb65cbddfd8a36a63017037531f29a436ba9c04a6b0
+        b0b5c970f9b559b8ab65a38b55cb2e820470aa1cc243998702fa62671298ccea5622f9549d854ab3c535a63756bd5251
+        98328b7c67654db29e8a8b20a1215ad0500ae5ff64c43ce4cb2406d07ad7f7754e1855c314f64435a86277028a6fbdb3
+        36cbd68e5a3b87f843bf47410a082add
+        """
+    /// PKCS#1 v1.5 signature with SHA-512.
+    static let signatureSHA512 = """
+        86213a48809e5d5ac02c0473544d3f1d4436396408b04a91230f65e72659b147ec431adf0c4842ed6fe998a84d4c905b
+        f1673de1f857d644c4d38fa2b176b258a920ccc0ab82741d1c96c47346fe74654b33de0617101e78bdf422c520d8b54d
+        70288628bcd154786d95159994514da05ddae02600308e0ad7046bebae80088d4d7acf91597c6df0f4cae8746807ce1d
+        1e1db99b9d4ca512a79033c41d11150c0d3ea0992b2a7e763a28a495f69fc9de26c204e8dabc89b1baa4ab68fb0fd2db
+        0c5fa1d2c8a3e076f78481e45d431383e64a34211f41edbed3a21ac7cd4b3f6a7517752ffc8d35985b40759acee676df
+        76330fa49d865d4e1a053994bde45317
+        """
+}
