@@ -45,6 +45,21 @@ package enum KnownHosts {
         return .unknown(certificateAuthorities: matching.filter { $0.marker == .certificateAuthority })
     }
 
+    /// The lookup of OpenSSH's client for `host`:`port` (sshconnect.c `check_host_key`): the
+    /// lowercased `[host]:port` name first; when that is unknown and the port is not 22, the bare
+    /// host name too, whose exact key is trusted and whose revoked key is refused (OpenSSH then only
+    /// warns and treats the host as new; refusing is the safer reading). A bare-name mismatch leaves
+    /// the host unknown, as in OpenSSH.
+    package static func clientLookup(host: String, port: Int, key: PublicKey, in documents: [KnownHostsDocument]) -> KnownHostsVerdict {
+        let verdict = lookup(name: clientLookupName(host: host, port: port), key: key, in: documents)
+        guard case .unknown = verdict, port != defaultPort, port != 0 else { return verdict }
+        let bare = lookup(name: clientLookupName(host: host, port: defaultPort), key: key, in: documents)
+        switch bare {
+        case .trusted, .revoked: return bare
+        case .mismatch, .unknown: return verdict
+        }
+    }
+
     /// The key types of the plain, parseable lines for `name`, in file order without repeats.
     package static func knownKeyTypes(name: String, in documents: [KnownHostsDocument]) -> [String] {
         var types: [String] = []

@@ -28,7 +28,9 @@ public struct KnownHostsFile: Sendable, Hashable, ExpressibleByStringLiteral, Cu
 
     /// Looks up `host`:`port` with the key it presented, as OpenSSH's client does: the host name is
     /// lowercased, a port other than 22 is written `[host]:port`, a `@revoked` line for the key wins,
-    /// then a line holding the key, then any other key for the host (a mismatch).
+    /// then a line holding the key, then any other key for the host (a mismatch). When nothing names
+    /// `[host]:port`, a line for the bare host holding this key trusts it (or revokes it), as OpenSSH
+    /// does ("checking without port identifier").
     ///
     /// - Throws: `SSHError` (`invalidConfiguration`) when the file exists but cannot be read.
     public func lookup(host: String, port: Int = 22, key: SSHHostKey) throws(SSHError) -> KnownHostsLookupResult {
@@ -74,6 +76,6 @@ public struct KnownHostsFile: Sendable, Hashable, ExpressibleByStringLiteral, Cu
                            in files: [KnownHostsFile]) throws(SSHError) -> KnownHostsVerdict {
         var documents: [KnownHostsDocument] = []
         for file in files { documents.append(try file.document()) }
-        return KnownHosts.lookup(name: KnownHosts.clientLookupName(host: host, port: port), key: key, in: documents)
+        return KnownHosts.clientLookup(host: host, port: port, key: key, in: documents)
     }
 }

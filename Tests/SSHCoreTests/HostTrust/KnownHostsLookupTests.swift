@@ -76,6 +76,20 @@ struct KnownHostsLookupTests {
         #expect(Self.summarize(KnownHosts.lookup(name: name, key: key, in: [document])) == expected)
     }
 
+    @Test("client lookup: a non-22 port falls back to the bare host name for an exact or revoked key (observed with OpenSSH 9.2 ssh)", arguments: [
+        ("plain.example", 2222, "ed25519-a", Expected.trusted(line: 4)),
+        ("plain.example", 2222, "ed25519-b", .unknown),
+        ("revoked.example", 2222, "ed25519-b", .revoked(line: 21)),
+        ("port.example", 2222, "rsa3072", .mismatch(lines: [8])),
+        ("hashed.example", 2200, "ed25519-a", .trusted(line: 17)),
+        ("x.ports.example", 22, "ed25519-a", .unknown),
+    ])
+    func clientLookup(_ host: String, _ port: Int, _ keyName: String, _ expected: Expected) throws {
+        let document = try KnownHostsFixture.document()
+        let key = try KnownHostsFixture.key(keyName)
+        #expect(Self.summarize(KnownHosts.clientLookup(host: host, port: port, key: key, in: [document])) == expected)
+    }
+
     @Test("@cert-authority lines are reported, never trusted")
     func certificateAuthority() throws {
         let document = try KnownHostsFixture.document()
