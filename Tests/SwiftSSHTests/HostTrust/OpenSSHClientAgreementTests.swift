@@ -9,7 +9,7 @@ import Testing
 @Suite("known_hosts agrees with OpenSSH's client against sshd", .tags(.interop), .serialized,
        .enabled(if: HarnessTestGate.localOpenSSHAvailable))
 struct OpenSSHClientAgreementTests {
-    enum Outcome: Equatable { case accepted, refused }
+    enum Outcome: Equatable { case accepted, refused, otherError }
 
     /// A running sshd, its keys and a scratch directory.
     final class Setup {
@@ -60,6 +60,8 @@ struct OpenSSHClientAgreementTests {
                 return (.accepted, "")
             } catch let error as SSHError where error.code == .hostKeyRejected {
                 return (.refused, error.message)
+            } catch {
+                return (.otherError, "\(error)")
             }
         }
     }
