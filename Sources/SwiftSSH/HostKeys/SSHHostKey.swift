@@ -46,9 +46,24 @@ public struct HostKeyValidator: Sendable {
         public var port: Int
         /// The key the server signed the exchange hash with.
         public var hostKey: SSHHostKey
+
+        /// Creates a context (the client does this; tests of custom policies may too).
+        package init(host: String, port: Int, hostKey: SSHHostKey) {
+            self.host = host
+            self.port = port
+            self.hostKey = hostKey
+        }
     }
 
     private let decide: @Sendable (Context) async -> HostKeyVerdict
+    private let knownTypes: @Sendable (_ host: String, _ port: Int) async -> [String]
+
+    /// A policy from its decision and, for known_hosts policies, the key types it knows per host.
+    package init(decide: @escaping @Sendable (Context) async -> HostKeyVerdict,
+                 knownKeyTypes: @escaping @Sendable (_ host: String, _ port: Int) async -> [String] = { _, _ in [] }) {
+        self.decide = decide
+        self.knownTypes = knownKeyTypes
+    }
 
     /// A policy from an async closure.
     public static func custom(_ decide: @escaping @Sendable (Context) async -> HostKeyVerdict) -> HostKeyValidator {
@@ -73,4 +88,9 @@ public struct HostKeyValidator: Sendable {
 
     /// Runs the policy.
     public func validate(_ context: Context) async -> HostKeyVerdict { await decide(context) }
+
+    /// The host key types this policy already knows for `host`:`port` (from known_hosts), so that
+    /// the client can offer those host-key algorithms first (OpenSSH sshconnect2.c
+    /// `order_hostkeyalgs`); empty for policies without files.
+    public func knownKeyTypes(host: String, port: Int) async -> [String] { await knownTypes(host, port) }
 }
