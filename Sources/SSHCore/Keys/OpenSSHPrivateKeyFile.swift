@@ -76,6 +76,18 @@ package enum OpenSSHPrivateKeyFile {
         return contents
     }
 
+    /// The public key that an `openssh-key-v1` file stores unencrypted in its header, readable
+    /// without the passphrase (OpenSSH PROTOCOL.key).
+    package static func publicKey(of fileContents: [UInt8]) throws(KeyFileError) -> PublicKey {
+        var buffer = ByteBuffer(bytes: try unarmour(fileContents))
+        guard buffer.readBytes(length: magic.count) == magic else { throw .corrupt("missing openssh-key-v1 magic") }
+        guard buffer.readSSHString() != nil, buffer.readSSHString() != nil, buffer.readSSHString() != nil,
+              let keyCount = buffer.readSSHUInt32(), let publicBlob = buffer.readSSHString()
+        else { throw .corrupt("truncated openssh-key-v1 header") }
+        guard keyCount == 1 else { throw .unsupportedKeyType("\(keyCount) keys in one file") }
+        return try readPublicKey(publicBlob)
+    }
+
     /// The binary form between the armour lines, with line breaks and spaces removed.
     private static func unarmour(_ fileContents: [UInt8]) throws(KeyFileError) -> [UInt8] {
         let text = String(decoding: fileContents, as: UTF8.self)
