@@ -30,7 +30,7 @@ enum KeyFileIO {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw failure("cannot read", path) }
             if count == 0 { break }
@@ -64,7 +64,7 @@ enum KeyFileIO {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
-                Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                posixWrite(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { throw failure("cannot write", path) }
@@ -77,4 +77,14 @@ enum KeyFileIO {
         let reason = String(cString: strerror(errno))
         return SSHError(code: .fileAccessFailed, message: "\(what) \(path): \(reason)")
     }
+}
+
+/// `read(2)`, callable from inside `KeyFileIO`, whose own `read` would shadow it.
+private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
+
+/// `write(2)`, callable from inside `KeyFileIO`, whose own `write` would shadow it.
+private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
 }
