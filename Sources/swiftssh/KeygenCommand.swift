@@ -65,14 +65,18 @@ struct KeygenCommand: AsyncParsableCommand {
         try generate()
     }
 
-    /// `-l -f file [-E md5]`: every key line of a public key file, or the key of a private key file.
+    /// `-l -f file [-E md5]`: every key line of a public key file (or of `file.pub`), else the key
+    /// of a private key file.
     private func printFingerprints(of path: String) throws {
         let md5 = fingerprintHash == "md5"
-        let lines = (try? readText(path))?.split(whereSeparator: \.isNewline) ?? []
-        let keys = lines.compactMap { try? SSHPublicKey(openSSHLine: String($0)) }
-        if !keys.isEmpty {
-            for key in keys { print(key.fingerprintListing(md5: md5)) }
-            return
+        // Like ssh-keygen's sshkey_load_public: the file itself as public key lines, then file.pub.
+        for candidate in [path, path + ".pub"] {
+            let lines = (try? readText(candidate))?.split(whereSeparator: \.isNewline) ?? []
+            let keys = lines.compactMap { try? SSHPublicKey(openSSHLine: String($0)) }
+            if !keys.isEmpty {
+                for key in keys { print(key.fingerprintListing(md5: md5)) }
+                return
+            }
         }
         print(try publicKeyOfPrivateFile(path).fingerprintListing(md5: md5))
     }
