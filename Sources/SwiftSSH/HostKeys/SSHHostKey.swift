@@ -1,32 +1,3 @@
-import Foundation
-import SSHCore
-import SSHCrypto
-
-/// A server's public host key, as a host-key policy sees it.
-public struct SSHHostKey: Sendable, Hashable, CustomStringConvertible {
-    package let key: PublicKey
-
-    package init(_ key: PublicKey) { self.key = key }
-
-    /// The key type, e.g. `ssh-ed25519`, `ecdsa-sha2-nistp256` or `ssh-rsa`.
-    public var keyType: String { key.keyType }
-
-    /// The key blob as sent on the wire (RFC 4253 §6.6).
-    public var blob: [UInt8] { key.blob }
-
-    /// The SHA-256 fingerprint as `ssh-keygen -l` prints it: `SHA256:` and unpadded base64.
-    public var fingerprintSHA256: String {
-        let digest = Digest.hash(.sha256, blob)
-        let encoded = Data(digest).base64EncodedString()
-        return "SHA256:" + encoded.replacingOccurrences(of: "=", with: "")
-    }
-
-    /// The one-line OpenSSH form, `type base64`, as in known_hosts and `.pub` files.
-    public var openSSHRepresentation: String { "\(keyType) \(Data(blob).base64EncodedString())" }
-
-    public var description: String { "\(keyType) \(fingerprintSHA256)" }
-}
-
 /// What a host-key policy decided.
 public enum HostKeyVerdict: Sendable, Equatable {
     /// Trust the key and continue.
