@@ -57,8 +57,12 @@ struct KeygenCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let knownHostsHost {
-            // KNOWN_HOSTS (issue 4, other half): the lead wires `-F host` to the known_hosts lookup here.
-            throw ValidationError("-F \(knownHostsHost): known_hosts lookup is not available in this build")
+            // As ssh-keygen -F: print the matching lines (with `# Host ... found: line N`), exit 1 if none.
+            let knownHosts = KnownHostsFile(path: file ?? KnownHostsFile.defaultPath)
+            let report = try knownHosts.findHost(knownHostsHost)
+            guard !report.isEmpty else { throw ExitCode(1) }
+            print(report, terminator: report.hasSuffix("\n") ? "" : "\n")
+            return
         }
         if listFingerprint, let file { return try printFingerprints(of: file) }
         if printPublicKey, let file { return try printPublicKeyLine(of: file) }

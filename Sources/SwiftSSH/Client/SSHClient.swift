@@ -55,6 +55,11 @@ public final class SSHClient: Sendable {
         var configuration = try makeConfiguration(user: user, authentication: authentication, algorithms: algorithms,
                                                   flowControl: flowControl)
         configuration.authentication.refuseNoneAuthentication = refuseNoneAuthentication
+        // OpenSSH's order_hostkeyalgs: key types already known for this host first, so a server with
+        // several host keys never shows one we have no record of and produce a false mismatch.
+        let knownTypes = await hostKeyValidator.knownKeyTypes(host: host, port: port)
+        configuration.transport.algorithms.hostKey = orderedHostKeyAlgorithms(
+            preferences: configuration.transport.algorithms.hostKey, knownKeyTypes: knownTypes)
         let responder = authentication.lazy.compactMap { method -> (@Sendable (SSHKeyboardInteractiveChallenge) async throws -> [String])? in
             if case let .keyboardInteractive(responder) = method.kind { return responder } else { return nil }
         }.first

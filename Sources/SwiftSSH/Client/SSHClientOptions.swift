@@ -26,6 +26,12 @@ public struct SSHAuthenticationMethod: Sendable {
         SSHAuthenticationMethod(kind: .keyboardInteractive(responder))
     }
 
+    /// Public-key authentication (RFC 4252 §7) with a private key, e.g. from `SSHPrivateKey(contentsOf:)`.
+    /// The key signs only after the server said it would accept it.
+    public static func privateKey(_ key: SSHPrivateKey, label: String? = nil) -> SSHAuthenticationMethod {
+        SSHAuthenticationMethod(kind: .signingKey(key.signingKey, label: label ?? key.comment))
+    }
+
     /// Public-key authentication with a key held in memory (RFC 4252 §7).
     package static func signingKey(_ key: SigningKey, label: String) -> SSHAuthenticationMethod {
         SSHAuthenticationMethod(kind: .signingKey(key, label: label))

@@ -118,3 +118,24 @@ actor PromptLog {
     private(set) var all: [String] = []
     func append(_ prompts: [String]) { all += prompts }
 }
+
+@Suite("Key files against OpenSSH sshd", .tags(.interop))
+struct KeyFileAuthenticationInteropTests {
+    @Test("Encrypted OpenSSH and PEM key files authenticate through the public API",
+          arguments: ["ed25519-openssh-aes256-ctr", "ecdsa384-openssh-aes256-gcm", "rsa-openssh-aes128-ctr", "ecdsa256-pem-enc", "rsa-pkcs8-enc"])
+    func encryptedKeyFile(name: String) async throws {
+        let directory = KeyFixtures.directory
+        let path = directory.appendingPathComponent(name).path
+        let type = String(name.prefix { $0 != "-" })
+        let publicLine = try String(contentsOf: directory.appendingPathComponent("\(type).pub"), encoding: .utf8)
+        var sshd = SSHDConfiguration()
+        sshd.authorizedKeys = [publicLine.trimmingCharacters(in: .whitespacesAndNewlines)]
+        let server = try SSHDServer.start(sshd)
+        defer { server.stop() }
+        let key = try SSHPrivateKey(contentsOf: path, passphrase: "correct horse battery")
+        let client = try await SSHClient.connect(host: server.host, port: server.port, user: server.user,
+                                                 authentication: [.privateKey(key)], hostKeyValidator: harnessHostKeys(server))
+        #expect(client.authenticationMethod == "publickey")
+        await client.close()
+    }
+}
