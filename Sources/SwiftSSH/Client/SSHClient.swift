@@ -23,10 +23,13 @@ public final class SSHClient: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<ConnectionHandler>
     private let closedFuture: EventLoopFuture<Void>
+    /// For a connection through a jump host: the single-use bridge into the jump client's channel.
+    private let jumpBridge: LocalForwarder?
     package let internalAlgorithms: NegotiatedAlgorithms
 
     private init(channel: any Channel, handler: NIOLoopBound<ConnectionHandler>, ready: ConnectionHandler.Ready,
-                 closed: EventLoopFuture<Void>) {
+                 closed: EventLoopFuture<Void>, jumpBridge: LocalForwarder?) {
+        self.jumpBridge = jumpBridge
         self.channel = channel
         self.handler = handler
         self.closedFuture = closed
@@ -49,6 +52,7 @@ public final class SSHClient: Sendable {
         keepalive: SSHKeepalive = SSHKeepalive(),
         flowControl: SSHFlowControl = SSHFlowControl(),
         refuseNoneAuthentication: Bool = false,
+        via jumpHost: SSHClient? = nil,
         logger: Logger = Logger(label: "SwiftSSH"),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SSHClient {
@@ -66,7 +70,7 @@ public final class SSHClient: Sendable {
         let settings = ConnectionHandler.Settings(host: host, port: port, readiness: .authenticated, hostKeyValidator: hostKeyValidator,
                                                   keyboardInteractive: responder, timeouts: timeouts, keepalive: keepalive, logger: logger)
         return try await establish(configuration: configuration, settings: settings, randomSource: SystemRandomSource(),
-                                   group: eventLoopGroup)
+                                   group: eventLoopGroup, via: jumpHost)
     }
 
     /// Connects, runs `body` with the client, and closes the connection however `body` ends.
@@ -105,6 +109,7 @@ public final class SSHClient: Sendable {
         let handler = self.handler
         try? await channel.eventLoop.submit { handler.value.disconnect() }.get()
         try? await closedFuture.get()
+        await jumpBridge?.stop(gracePeriod: .zero)
     }
 
     /// Waits until the connection ends and returns why: nil when we closed it, the error otherwise.
@@ -142,13 +147,14 @@ public final class SSHClient: Sendable {
     package static func connect(
         host: String, port: Int, configuration: ClientConnectionConfiguration, hostKeyValidator: HostKeyValidator,
         keyboardInteractive: (@Sendable (SSHKeyboardInteractiveChallenge) async throws -> [String])? = nil,
-        timeouts: SSHTimeouts = SSHTimeouts(), keepalive: SSHKeepalive = SSHKeepalive(),
+        timeouts: SSHTimeouts = SSHTimeouts(), keepalive: SSHKeepalive = SSHKeepalive(), via jumpHost: SSHClient? = nil,
         logger: Logger = Logger(label: "SwiftSSH"), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SSHClient {
         let settings = ConnectionHandler.Settings(host: host, port: port, readiness: .authenticated, hostKeyValidator: hostKeyValidator,
                                                   keyboardInteractive: keyboardInteractive, timeouts: timeouts, keepalive: keepalive,
                                                   logger: logger)
-        return try await establish(configuration: configuration, settings: settings, randomSource: SystemRandomSource(), group: group)
+        return try await establish(configuration: configuration, settings: settings, randomSource: SystemRandomSource(), group: group,
+                                   via: jumpHost)
     }
 
     /// Sends `count` bytes of SSH_MSG_IGNORE data in packets of at most `packetSize` bytes, one event-loop
@@ -205,7 +211,39 @@ public final class SSHClient: Sendable {
     }
 
     private static func establish(configuration: ClientConnectionConfiguration, settings: ConnectionHandler.Settings,
-                                  randomSource: any RandomSource, group: any EventLoopGroup) async throws -> SSHClient {
+                                  randomSource: any RandomSource, group: any EventLoopGroup,
+                                  via jumpHost: SSHClient? = nil) async throws -> SSHClient {
+        // A jump host (OpenSSH's ProxyJump): the TCP stream to the next hop is a direct-tcpip channel of
+        // the jump client, reached through a single-use listener on 127.0.0.1. Host-key checking still
+        // uses the real host name and port.
+        var bridge: LocalForwarder?
+        var tcpHost = settings.host, tcpPort = settings.port
+        if let jumpHost {
+            let (events, continuation) = AsyncStream<ForwarderEvent>.makeStream()
+            _ = events
+            let supervisor = ClientSupervisor(fixed: jumpHost, logger: settings.logger, events: continuation)
+            let forwarder = try await LocalForwarder.start(
+                supervisor: supervisor, ownsClient: false, events: events, bindHost: "127.0.0.1", bindPort: 0,
+                targetHost: settings.host, targetPort: settings.port, logger: settings.logger, group: group, connectionLimit: 1)
+            bridge = forwarder
+            (tcpHost, tcpPort) = ("127.0.0.1", forwarder.localPort)
+        }
+        do {
+            let client = try await establishTCP(configuration: configuration, settings: settings, randomSource: randomSource,
+                                                group: group, tcpHost: tcpHost, tcpPort: tcpPort, bridge: bridge)
+            if let bridge {
+                client.closedFuture.whenComplete { _ in Task { await bridge.stop(gracePeriod: .zero) } }
+            }
+            return client
+        } catch {
+            await bridge?.stop(gracePeriod: .zero)
+            throw error
+        }
+    }
+
+    private static func establishTCP(configuration: ClientConnectionConfiguration, settings: ConnectionHandler.Settings,
+                                     randomSource: any RandomSource, group: any EventLoopGroup, tcpHost: String, tcpPort: Int,
+                                     bridge: LocalForwarder?) async throws -> SSHClient {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: ConnectionHandler.Ready.self)
         let closed = eventLoop.makePromise(of: Void.self)
@@ -223,7 +261,7 @@ public final class SSHClient: Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: settings.host, port: settings.port).get()
+            channel = try await bootstrap.connect(host: tcpHost, port: tcpPort).get()
         } catch {
             closed.succeed()
             ready.fail(error)
@@ -237,7 +275,7 @@ public final class SSHClient: Sendable {
                 channel.close(promise: nil)
             }
             let handler = try await handlerPromise.futureResult.get()
-            return SSHClient(channel: channel, handler: handler, ready: result, closed: closed.futureResult)
+            return SSHClient(channel: channel, handler: handler, ready: result, closed: closed.futureResult, jumpBridge: bridge)
         } catch let error as SSHError {
             try? await channel.close()
             throw error

@@ -3,7 +3,7 @@ import SSHCrypto
 import Synchronization
 
 /// Hands the forwarder an SSH client: a fixed one, or one it keeps alive by reconnecting with backoff.
-final class ClientSupervisor: Sendable {
+package final class ClientSupervisor: Sendable {
     private struct State {
         var client: SSHClient?
         var waiters: [Int: CheckedContinuation<SSHClient?, Never>] = [:]
@@ -20,7 +20,7 @@ final class ClientSupervisor: Sendable {
     private let supervisor = Mutex<Task<Void, Never>?>(nil)
 
     /// A supervisor for a client the caller owns: no reconnect.
-    init(fixed client: SSHClient, logger: Logger, events: AsyncStream<ForwarderEvent>.Continuation) {
+    package init(fixed client: SSHClient, logger: Logger, events: AsyncStream<ForwarderEvent>.Continuation) {
         connect = nil
         policy = ReconnectPolicy()
         self.logger = logger
@@ -29,7 +29,7 @@ final class ClientSupervisor: Sendable {
     }
 
     /// A supervisor that connects with `connect` and reconnects by `policy` whenever the client dies.
-    init(connect: @escaping @Sendable () async throws -> SSHClient, initial: SSHClient, policy: ReconnectPolicy,
+    package init(connect: @escaping @Sendable () async throws -> SSHClient, initial: SSHClient, policy: ReconnectPolicy,
          logger: Logger, events: AsyncStream<ForwarderEvent>.Continuation) {
         self.connect = connect
         self.policy = policy
@@ -61,7 +61,7 @@ final class ClientSupervisor: Sendable {
     }
 
     /// Stops reconnecting and closes a client this supervisor opened.
-    func stop(closeClient: Bool) async {
+    package func stop(closeClient: Bool) async {
         let (client, task) = state.withLock { state -> (SSHClient?, Task<Void, Never>?) in
             state.stopped = true
             return (state.client, supervisor.withLock { $0 })

@@ -77,9 +77,11 @@ public final class LocalForwarder: Sendable {
         }
     }
 
-    private static func start(supervisor: ClientSupervisor, ownsClient: Bool, events: AsyncStream<ForwarderEvent>,
+    /// Starts a forwarder over a supervisor that may be shared by several forwarders (the CLI's `-L`s);
+    /// `connectionLimit` closes the listener after that many accepted connections (a jump-host bridge).
+    package static func start(supervisor: ClientSupervisor, ownsClient: Bool, events: AsyncStream<ForwarderEvent>,
                               bindHost: String, bindPort: Int, targetHost: String, targetPort: Int, logger: Logger,
-                              group: any EventLoopGroup) async throws -> LocalForwarder {
+                              group: any EventLoopGroup, connectionLimit: Int? = nil) async throws -> LocalForwarder {
         let server: NIOAsyncChannel<Connection, Never>
         do {
             server = try await ServerBootstrap(group: group)
@@ -99,15 +101,19 @@ public final class LocalForwarder: Sendable {
             throw SSHError(code: .invalidConfiguration, message: "the listening socket on \(bindHost) has no address")
         }
         let forwarder = LocalForwarder(address: address, target: (targetHost, targetPort), events: events,
-                                       serverChannel: server.channel, supervisor: supervisor, ownsClient: ownsClient, logger: logger)
+                                       serverChannel: server.channel, supervisor: supervisor, ownsClient: ownsClient, logger: logger,
+                                       connectionLimit: connectionLimit)
         let task = Task { await forwarder.run(server) }
         forwarder.runTask.withLock { $0 = task }
         logger.info("forwarding", metadata: ["listen": "\(address)", "target": "\(targetHost):\(targetPort)"])
         return forwarder
     }
 
+    private let connectionLimit: Int?
+
     private init(address: SocketAddress, target: (host: String, port: Int), events: AsyncStream<ForwarderEvent>,
-                 serverChannel: any Channel, supervisor: ClientSupervisor, ownsClient: Bool, logger: Logger) {
+                 serverChannel: any Channel, supervisor: ClientSupervisor, ownsClient: Bool, logger: Logger, connectionLimit: Int?) {
+        self.connectionLimit = connectionLimit
         localAddress = address
         self.target = target
         self.events = events
@@ -133,8 +139,13 @@ public final class LocalForwarder: Sendable {
         await withTaskGroup(of: Void.self) { group in
             do {
                 try await server.executeThenClose { inbound in
+                    var accepted = 0
                     for try await connection in inbound {
                         group.addTask { await self.forward(connection) }
+                        accepted += 1
+                        if let limit = connectionLimit, accepted >= limit {
+                            try? await serverChannel.close()
+                        }
                     }
                 }
             } catch {
