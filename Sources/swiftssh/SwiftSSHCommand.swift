@@ -8,6 +8,6 @@ struct SwiftSSHCommand: AsyncParsableCommand {
         commandName: "swiftssh",
         abstract: "An SSH client for port forwarding through a bastion, with OpenSSH-style flags.",
         version: "swiftssh \(SwiftSSHLibrary.version)",
-        subcommands: [KeygenCommand.self]
+        subcommands: [TunnelCommand.self, KeygenCommand.self]
     )
 }
