@@ -155,4 +155,31 @@ struct TunnelCommandTests {
         tunnel.process.send(SIGTERM)
         #expect(tunnel.process.waitForExit(timeout: .seconds(10)) == .exited(0))
     }
+
+    @Test("the tunnel keeps its listening port across an sshd restart and forwards again after reconnecting")
+    func reconnectsAfterServerRestart() throws {
+        let fixture = try InteropFixture()
+        let echo = try LoopbackEchoServer()
+        defer { _ = echo.stop() }
+        let tunnel = try TunnelProcess(arguments: Self.arguments(fixture, knownHosts: fixture.knownHosts.path,
+                                                                 forwards: ["0:127.0.0.1:\(echo.port)"]), scratch: fixture.scratch.url)
+        let lines = tunnel.waitForLines(1, timeout: .seconds(20))
+        let port = try #require(lines.first.flatMap { Self.forwardedPort($0, host: "127.0.0.1", hostPort: echo.port) })
+        #expect(try Self.echoes(through: port))
+        fixture.server.kill()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !tunnel.standardError.contains("connection lost"), ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(tunnel.standardError.contains("swiftssh: connection lost"), "stderr: \(tunnel.standardError)")
+        try fixture.server.restart()
+        var worked = false
+        let retryDeadline = ContinuousClock.now + .seconds(30)
+        while !worked, ContinuousClock.now < retryDeadline {
+            worked = (try? Self.echoes(through: port)) ?? false
+            if !worked { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(worked, "stderr: \(tunnel.standardError)")
+        #expect(!tunnel.process.hasExited)
+        tunnel.process.send(SIGTERM)
+        #expect(tunnel.process.waitForExit(timeout: .seconds(10)) == .exited(0))
+    }
 }
