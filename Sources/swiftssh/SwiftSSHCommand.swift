@@ -10,4 +10,19 @@ struct SwiftSSHCommand: AsyncParsableCommand {
         version: "swiftssh \(SwiftSSHLibrary.version)",
         subcommands: [TunnelCommand.self, KeygenCommand.self]
     )
+
+    /// Parses the arguments (after splitting ssh-style joined option values) and runs the subcommand.
+    static func main() async {
+        let arguments = JoinedOptionSplitter.split(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -136,7 +136,8 @@ struct TunnelCommandTests {
               Port 1
             """.write(toFile: config, atomically: false, encoding: .utf8)
         // The file says accept-new; -o StrictHostKeyChecking=yes comes first and wins: refused, nothing learnt.
-        let refused = try TunnelProcess.run(arguments: ["tunnel", "-F", config, "-o", "StrictHostKeyChecking=yes", "bastion"],
+        // (Joined values, as ssh accepts them: -Ffile -oKey=Value.)
+        let refused = try TunnelProcess.run(arguments: ["tunnel", "-F" + config, "-oStrictHostKeyChecking=yes", "bastion"],
                                             scratch: fixture.scratch.url)
         #expect(refused.exit == .exited(255), "stderr: \(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: emptyKnownHosts))
