@@ -35,6 +35,9 @@ final class SignalWaiter: Sendable {
         }
     }
 
+    /// Whether SIGINT or SIGTERM has arrived.
+    var hasReceivedSignal: Bool { state.withLock { $0.received != nil } }
+
     /// Waits for SIGINT or SIGTERM (returns at once if one already came) and returns its number.
     func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
