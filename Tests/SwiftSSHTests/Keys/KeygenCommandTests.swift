@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The `swiftssh keygen` executable itself (not only the library under it), against OpenSSH's
@@ -125,4 +126,61 @@ struct KeygenCommandTests {
         #expect(ours.output == theirs.output)
         #expect(!theirs.output.isEmpty)
     }
+    @Test("-y -f file without -P asks for the passphrase when a terminal is attached (a pty from script(1))")
+    func promptsForPassphraseOnATerminal() throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "script(1) from util-linux is needed")
+        let swiftssh = try Self.swiftssh()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("id_tty")
+        #expect(try Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", "tty pass", "-a", "2"]).status == 0)
+        let publicLine = try String(contentsOfFile: path + ".pub", encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-q", "-e", "-c", "'\(swiftssh)' keygen -y -f '\(path)'", "/dev/null"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        let received = ReceivedText()
+        let reader = Thread {
+            while true {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { return }
+                received.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
+        try process.run()
+        reader.start()
+        defer {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+        // Wait for the prompt, then type the passphrase; the prompt flushes pending input when it turns
+        // echo off, so a line typed too early is typed again (at most 10 times, 1 s apart).
+        let promptDeadline = ContinuousClock.now + .seconds(30)
+        while !received.text.withLock({ $0.contains("Enter passphrase") }) && process.isRunning && ContinuousClock.now < promptDeadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(received.text.withLock { $0.contains("Enter passphrase for \(path)") })
+        for _ in 0..<10 where process.isRunning {
+            input.fileHandleForWriting.write(Data("tty pass\n".utf8))
+            let deadline = ContinuousClock.now + .seconds(1)
+            while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        #expect(!process.isRunning, "swiftssh keygen -y did not finish after the passphrase was typed")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let readerDeadline = ContinuousClock.now + .seconds(5)
+        while !reader.isFinished && ContinuousClock.now < readerDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        let text = received.text.withLock { $0 }
+        #expect(text.contains(Self.keyFields(publicLine)), "\(text)")
+    }
+}
+
+/// Output collected by a reader thread.
+final class ReceivedText: Sendable {
+    let text = Mutex("")
 }
