@@ -127,4 +127,31 @@ struct TransportMessagesTests {
         #expect(pair.closeReason != nil)
         #expect(!pair.serviceAccepted)
     }
+    @Test("Our first KEXINIT offers no ssh-rsa (SHA-1), CBC, SHA-1 MAC or none, and carries ext-info-c and strict kex")
+    func defaultOffer() throws {
+        var pair = TransportPair(server: try ScriptedServer())
+        pair.start()
+        let transcript = pair.clientToServerTranscript
+        let newline = try #require(transcript.firstIndex(of: UInt8(ascii: "\n")))
+        var decoder = PacketDecoder()
+        var rest = ByteBuffer(bytes: transcript[(newline + 1)...])
+        decoder.append(&rest)
+        var payload = try #require(try decoder.nextPayload())
+        guard case let .kexInit(offer) = try SSHMessage.parse(&payload) else {
+            Issue.record("the first packet is not KEXINIT")
+            return
+        }
+        #expect(!offer.serverHostKeyAlgorithms.contains("ssh-rsa"))
+        #expect(offer.serverHostKeyAlgorithms.contains("rsa-sha2-512") && offer.serverHostKeyAlgorithms.contains("rsa-sha2-256"))
+        for list in [offer.encryptionAlgorithmsClientToServer, offer.encryptionAlgorithmsServerToClient] {
+            #expect(!list.contains { $0.hasSuffix("-cbc") || $0 == "none" || $0 == "3des-cbc" })
+        }
+        for list in [offer.macAlgorithmsClientToServer, offer.macAlgorithmsServerToClient] {
+            #expect(!list.contains { $0.contains("sha1") || $0.contains("md5") || $0 == "none" })
+        }
+        #expect(offer.compressionAlgorithmsClientToServer == ["none"])
+        #expect(offer.kexAlgorithms.contains("ext-info-c"))
+        #expect(offer.kexAlgorithms.contains("kex-strict-c-v00@openssh.com"))
+        #expect(!offer.kexAlgorithms.contains { $0.hasSuffix("-sha1") })
+    }
 }
