@@ -9,12 +9,13 @@ import Testing
 @Suite("Host-key policies through SSHClient.connect against sshd", .tags(.interop))
 struct HostKeyPolicyInteropTests {
     /// sshd with `hostKeyTypes`, authorizing a fresh key; returns the server and the key.
-    static func start(hostKeyTypes: [SSHDHostKeyType]) throws -> (SSHDServer, SSHPrivateKey) {
+    static func start(hostKeyTypes: [SSHDHostKeyType]) async throws -> (SSHDServer, SSHPrivateKey) {
         let key = try SSHPrivateKey.generate(.ed25519)
         var configuration = SSHDConfiguration()
         configuration.hostKeyTypes = hostKeyTypes
         configuration.authorizedKeys = [key.publicKey.openSSHLine]
-        return (try SSHDServer.start(configuration), key)
+        let ready = configuration
+        return (try await onThread { try SSHDServer.start(ready) }, key) // keeps the cooperative pool free
     }
 
     /// The SHA256 fingerprint of a `type base64 [comment]` line.
@@ -24,7 +25,7 @@ struct HostKeyPolicyInteropTests {
 
     @Test("Pinned fingerprints: the server's accepted; any other refused with the received fingerprint")
     func pinnedFingerprints() async throws {
-        let (server, key) = try Self.start(hostKeyTypes: [.ed25519])
+        let (server, key) = try await Self.start(hostKeyTypes: [.ed25519])
         defer { server.stop() }
         guard !server.isExternal else { return }
         let actual = try Self.fingerprint(server.hostPublicKeys[.ed25519])
@@ -49,7 +50,7 @@ struct HostKeyPolicyInteropTests {
 
     @Test("A custom closure sees host, port and key, and its rejection reason reaches the error")
     func customClosure() async throws {
-        let (server, key) = try Self.start(hostKeyTypes: [.ed25519])
+        let (server, key) = try await Self.start(hostKeyTypes: [.ed25519])
         defer { server.stop() }
         let seen = SeenContexts()
         do {
@@ -71,7 +72,7 @@ struct HostKeyPolicyInteropTests {
     @Test("known_hosts holding only one of a server's host keys: key types known for the host are offered first, so it connects",
           arguments: [SSHDHostKeyType.ecdsa256, .rsa3072])
     func severalHostKeysNoFalseMismatch(known: SSHDHostKeyType) async throws {
-        let (server, key) = try Self.start(hostKeyTypes: [.ed25519, .ecdsa256, .rsa3072])
+        let (server, key) = try await Self.start(hostKeyTypes: [.ed25519, .ecdsa256, .rsa3072])
         defer { server.stop() }
         guard !server.isExternal else { return }
         let scratch = try ClientScratch()

@@ -12,12 +12,15 @@ import Testing
 @Suite("SSHClient errors, timeouts, cancellation and banners", .tags(.interop))
 struct ClientLifecycleInteropTests {
     /// sshd authorizing a fresh key, optionally configured further.
-    static func start(_ configure: (inout SSHDConfiguration) -> Void = { _ in }) throws -> (SSHDServer, SSHPrivateKey) {
+    /// sshd is started on its own thread: blocking the cooperative pool (2 threads here) would stall
+    /// other tests' host-key validation, which runs in a Task.
+    static func start(_ configure: (inout SSHDConfiguration) -> Void = { _ in }) async throws -> (SSHDServer, SSHPrivateKey) {
         let key = try SSHPrivateKey.generate(.ed25519)
         var configuration = SSHDConfiguration()
         configuration.authorizedKeys = [key.publicKey.openSSHLine]
         configure(&configuration)
-        return (try SSHDServer.start(configuration), key)
+        let ready = configuration
+        return (try await onThread { try SSHDServer.start(ready) }, key)
     }
 
     static func connect(_ server: SSHDServer, _ authentication: [SSHAuthenticationMethod], timeouts: SSHTimeouts = SSHTimeouts(),
@@ -83,7 +86,7 @@ struct ClientLifecycleInteropTests {
 
     @Test("Cancelling a reader that waits for data ends its wait; the connection stays usable")
     func cancelRead() async throws {
-        let (server, key) = try Self.start()
+        let (server, key) = try await Self.start()
         defer { server.stop() }
         let silent = try LoopbackSinkServer()
         defer { silent.stop() }
@@ -111,7 +114,7 @@ struct ClientLifecycleInteropTests {
 
     @Test("Cancelling a writer that waits for window credit ends its wait")
     func cancelWrite() async throws {
-        let (server, key) = try Self.start()
+        let (server, key) = try await Self.start()
         defer { server.stop() }
         let stalled = try await NonReadingServer()
         let client = try await Self.connect(server, [.privateKey(key)])
@@ -158,7 +161,7 @@ struct ClientLifecycleInteropTests {
 
     @Test("A write after finish() or close() fails at once instead of waiting for ever")
     func writeAfterEnd() async throws {
-        let (server, key) = try Self.start()
+        let (server, key) = try await Self.start()
         defer { server.stop() }
         let stalled = try await NonReadingServer()
         let client = try await Self.connect(server, [.privateKey(key)])
@@ -178,7 +181,7 @@ struct ClientLifecycleInteropTests {
         let scratch = try ClientScratch()
         let bannerPath = scratch.url.appendingPathComponent("banner").path
         try "Authorized use only\n\u{1B}[2Jcleared?\n".write(toFile: bannerPath, atomically: true, encoding: .utf8)
-        let (server, key) = try Self.start { $0.extraOptions = [("Banner", bannerPath)] }
+        let (server, key) = try await Self.start { $0.extraOptions = [("Banner", bannerPath)] }
         defer { server.stop() }
         guard !server.isExternal else { return }
         let client = try await Self.connect(server, [.privateKey(key)])
@@ -193,7 +196,7 @@ struct ClientLifecycleInteropTests {
           .enabled(if: getuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
     func authenticationTimeout() async throws {
         #expect(try TestUser.ensure())
-        let (server, _) = try Self.start { configuration in
+        let (server, _) = try await Self.start { configuration in
             configuration.kbdInteractiveAuthentication = true
             configuration.extraOptions = [("UsePAM", "yes")]
         }

@@ -19,9 +19,18 @@ struct KeygenCommandTests {
         return path
     }
 
-    /// Runs `executable` with stdin closed, for at most `timeout`; returns its status and output.
-    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws
+    /// Runs `executable` on its own thread (never blocking the cooperative pool, which other tests'
+    /// SSH handshakes need), with stdin closed, for at most `timeout`; returns its status and output.
+    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws
         -> (status: Int32, output: String, errors: String)
+    {
+        let outcome = try await onThread { try runBlocking(executable, arguments, timeout: timeout) }
+        if outcome.timedOut { Issue.record("\(executable) \(arguments) did not finish within \(timeout)") }
+        return (outcome.status, outcome.output, outcome.errors)
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], timeout: Duration) throws
+        -> (status: Int32, output: String, errors: String, timedOut: Bool)
     {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("swiftssh-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -40,13 +49,11 @@ struct KeygenCommandTests {
         try process.run()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            Issue.record("\(executable) \(arguments) did not finish within \(timeout)")
-        }
+        let timedOut = process.isRunning
+        if timedOut { process.terminate() }
         process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+        return (process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8),
+                timedOut)
     }
 
     /// The first two fields (`type base64`) of a public key line.
@@ -58,7 +65,7 @@ struct KeygenCommandTests {
 
     @Test("Keys swiftssh keygen writes, plain and encrypted, are read by ssh-keygen -y with the same public key and fingerprint",
           arguments: types)
-    func sshKeygenReadsWhatWeWrite(type: String, bits: String?) throws {
+    func sshKeygenReadsWhatWeWrite(type: String, bits: String?) async throws {
         let swiftssh = try Self.swiftssh()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -66,28 +73,28 @@ struct KeygenCommandTests {
             let path = directory.file("id_\(type)\(bits ?? "")\(passphrase.isEmpty ? "" : "_enc")")
             var arguments = ["keygen", "-t", type, "-f", path, "-N", passphrase, "-C", "cli@test", "-a", "4"]
             if let bits { arguments += ["-b", bits] }
-            let generated = try Self.run(swiftssh, arguments)
+            let generated = try await Self.run(swiftssh, arguments)
             #expect(generated.status == 0, "\(generated.errors)")
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
             #expect(mode == 0o600)
             let publicLine = try String(contentsOfFile: path + ".pub", encoding: .utf8)
             #expect(publicLine.hasSuffix(" cli@test\n"))
 
-            let theirs = try Self.run(Self.sshKeygen, ["-y", "-P", passphrase, "-f", path])
+            let theirs = try await Self.run(Self.sshKeygen, ["-y", "-P", passphrase, "-f", path])
             #expect(theirs.status == 0, "ssh-keygen -y failed: \(theirs.errors)")
             #expect(Self.keyFields(theirs.output) == Self.keyFields(publicLine))
-            let ours = try Self.run(swiftssh, ["keygen", "-y", "-P", passphrase, "-f", path])
+            let ours = try await Self.run(swiftssh, ["keygen", "-y", "-P", passphrase, "-f", path])
             #expect(Self.keyFields(ours.output) == Self.keyFields(theirs.output))
 
             for hash in ["sha256", "md5"] {
-                let ourListing = try Self.run(swiftssh, ["keygen", "-l", "-E", hash, "-f", path])
-                let theirListing = try Self.run(Self.sshKeygen, ["-l", "-E", hash, "-f", path])
+                let ourListing = try await Self.run(swiftssh, ["keygen", "-l", "-E", hash, "-f", path])
+                let theirListing = try await Self.run(Self.sshKeygen, ["-l", "-E", hash, "-f", path])
                 #expect(ourListing.status == 0)
                 #expect(ourListing.output == theirListing.output, "-l -E \(hash)")
             }
             if !passphrase.isEmpty {
-                #expect(try Self.run(Self.sshKeygen, ["-y", "-P", "not the passphrase", "-f", path]).status != 0)
-                let wrong = try Self.run(swiftssh, ["keygen", "-y", "-P", "not the passphrase", "-f", path])
+                #expect(try await Self.run(Self.sshKeygen, ["-y", "-P", "not the passphrase", "-f", path]).status != 0)
+                let wrong = try await Self.run(swiftssh, ["keygen", "-y", "-P", "not the passphrase", "-f", path])
                 #expect(wrong.status != 0)
                 #expect(!wrong.errors.contains("cli pass phrase") && !wrong.output.contains("cli pass phrase"))
             }
@@ -95,18 +102,18 @@ struct KeygenCommandTests {
     }
 
     @Test("An existing key is never overwritten without --force")
-    func refusesToOverwrite() throws {
+    func refusesToOverwrite() async throws {
         let swiftssh = try Self.swiftssh()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("id_ed25519")
-        #expect(try Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", ""]).status == 0)
+        #expect(try await Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", ""]).status == 0)
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        let again = try Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", ""])
+        let again = try await Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", ""])
         #expect(again.status != 0)
         #expect((again.errors + again.output).contains("already exists"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
-        let forced = try Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", "", "--force"])
+        let forced = try await Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", "", "--force"])
         #expect(forced.status == 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8) != original)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
@@ -116,30 +123,44 @@ struct KeygenCommandTests {
     @Test("-F host -f known_hosts prints exactly what ssh-keygen -F prints, with the same exit status",
           arguments: ["plain.example", "[port.example]:2222", "hashed.example", "[hashed.example]:2222", "deny.wild.example",
                       "multi.example", "nothere.example"])
-    func findHost(host: String) throws {
+    func findHost(host: String) async throws {
         let swiftssh = try Self.swiftssh()
         let knownHosts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/known-hosts/known_hosts").path
-        let ours = try Self.run(swiftssh, ["keygen", "-F", host, "-f", knownHosts])
-        let theirs = try Self.run(Self.sshKeygen, ["-F", host, "-f", knownHosts])
+        let ours = try await Self.run(swiftssh, ["keygen", "-F", host, "-f", knownHosts])
+        let theirs = try await Self.run(Self.sshKeygen, ["-F", host, "-f", knownHosts])
         #expect(ours.status == theirs.status)
         #expect(ours.output == theirs.output)
         #expect(!theirs.output.isEmpty)
     }
     @Test("-y -f file without -P asks for the passphrase when a terminal is attached (a pty from script(1))")
-    func promptsForPassphraseOnATerminal() throws {
+    func promptsForPassphraseOnATerminal() async throws {
         let script = "/usr/bin/script"
         try #require(FileManager.default.isExecutableFile(atPath: script), "script(1) from util-linux is needed")
         let swiftssh = try Self.swiftssh()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("id_tty")
-        #expect(try Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", "tty pass", "-a", "2"]).status == 0)
+        #expect(try await Self.run(swiftssh, ["keygen", "-t", "ed25519", "-f", path, "-N", "tty pass", "-a", "2"]).status == 0)
         let publicLine = try String(contentsOfFile: path + ".pub", encoding: .utf8)
+        let session = try await onThread {
+            try Self.typePassphrase("tty pass", script: script, command: "'\(swiftssh)' keygen -y -f '\(path)'")
+        }
+        #expect(session.text.contains("Enter passphrase for \(path)"), "\(session.text)")
+        #expect(session.finished, "swiftssh keygen -y did not finish after the passphrase was typed")
+        #expect(session.status == 0)
+        #expect(session.text.contains(Self.keyFields(publicLine)), "\(session.text)")
+    }
 
+    /// Runs `command` under script(1), so it has a terminal; waits (bounded) for a passphrase prompt and
+    /// types `passphrase`. The prompt flushes pending input when it turns echo off, so a line typed too
+    /// early is typed again (at most 10 times, 1 s apart). Blocking: call it on its own thread.
+    private static func typePassphrase(_ passphrase: String, script: String, command: String) throws
+        -> (text: String, finished: Bool, status: Int32)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = ["-q", "-e", "-c", "'\(swiftssh)' keygen -y -f '\(path)'", "/dev/null"]
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -154,29 +175,21 @@ struct KeygenCommandTests {
         }
         try process.run()
         reader.start()
-        defer {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
-        // Wait for the prompt, then type the passphrase; the prompt flushes pending input when it turns
-        // echo off, so a line typed too early is typed again (at most 10 times, 1 s apart).
         let promptDeadline = ContinuousClock.now + .seconds(30)
         while !received.text.withLock({ $0.contains("Enter passphrase") }) && process.isRunning && ContinuousClock.now < promptDeadline {
             Thread.sleep(forTimeInterval: 0.02)
         }
-        #expect(received.text.withLock { $0.contains("Enter passphrase for \(path)") })
         for _ in 0..<10 where process.isRunning {
-            input.fileHandleForWriting.write(Data("tty pass\n".utf8))
+            input.fileHandleForWriting.write(Data((passphrase + "\n").utf8))
             let deadline = ContinuousClock.now + .seconds(1)
             while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
         }
-        #expect(!process.isRunning, "swiftssh keygen -y did not finish after the passphrase was typed")
+        let finished = !process.isRunning
+        if !finished { process.terminate() }
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
         let readerDeadline = ContinuousClock.now + .seconds(5)
         while !reader.isFinished && ContinuousClock.now < readerDeadline { Thread.sleep(forTimeInterval: 0.02) }
-        let text = received.text.withLock { $0 }
-        #expect(text.contains(Self.keyFields(publicLine)), "\(text)")
+        return (received.text.withLock { $0 }, finished, process.terminationStatus)
     }
 }
 

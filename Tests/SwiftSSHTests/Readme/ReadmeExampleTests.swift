@@ -42,6 +42,29 @@ struct ReadmeExampleTests {
         #expect(block == example, "README.md and Tests/SwiftSSHTests/Readme/ReadmeExample.swift differ; copy one into the other")
     }
 
+    @Test("Every relative link in README.md and Docs/*.md points at a file that exists")
+    func relativeLinksResolve() throws {
+        let root = Self.repositoryRoot
+        let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Docs").path)
+            .filter { $0.hasSuffix(".md") }.map { "Docs/" + $0 }
+        #expect(Set(docs).isSuperset(of: ["Docs/Architecture.md", "Docs/ProtocolCoverage.md", "Docs/Security.md", "Docs/Testing.md"]))
+        var checked = 0
+        for file in ["README.md"] + docs {
+            let url = root.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            // Markdown links `](target)`; external and in-page links are skipped, `#anchors` dropped.
+            for part in text.components(separatedBy: "](").dropFirst() {
+                guard let end = part.firstIndex(of: ")") else { continue }
+                let target = String(part[..<end]).components(separatedBy: "#")[0]
+                guard !target.isEmpty, !target.contains("://"), !target.hasPrefix("mailto:") else { continue }
+                let resolved = url.deletingLastPathComponent().appendingPathComponent(target).standardizedFileURL.path
+                #expect(FileManager.default.fileExists(atPath: resolved), "\(file) links to \(target), which does not exist")
+                checked += 1
+            }
+        }
+        #expect(checked >= 8)
+    }
+
     @Test("The README example fetches a page through sshd from a loopback HTTP server", .tags(.interop))
     func exampleRunsThroughSSHD() async throws {
         let scratch = try ClientScratch()
@@ -51,7 +74,7 @@ struct ReadmeExampleTests {
         let key = try SSHPrivateKey.generate(.ed25519)
         try key.write(toFile: keyFile, passphrase: nil, comment: "readme-example")
         configuration.authorizedKeys = [key.publicKey.openSSHLine]
-        let server = try SSHDServer.start(configuration)
+        let server = try await onThread { [configuration] in try SSHDServer.start(configuration) } // keeps the cooperative pool free
         defer { server.stop() }
         if let external = server.externalIdentityPath { keyFile = external }
         try (server.knownHostsLines().joined(separator: "\n") + "\n").write(toFile: knownHosts, atomically: true, encoding: .utf8)
@@ -83,7 +106,7 @@ struct ReadmeExampleTests {
         try key.write(toFile: keyFile, passphrase: nil, comment: "readme-example")
         var configuration = SSHDConfiguration()
         configuration.authorizedKeys = [key.publicKey.openSSHLine]
-        let server = try SSHDServer.start(configuration)
+        let server = try await onThread { [configuration] in try SSHDServer.start(configuration) } // keeps the cooperative pool free
         defer { server.stop() }
         guard !server.isExternal else { return }
         let http = try await LoopbackHTTPServer(body: "never served")
