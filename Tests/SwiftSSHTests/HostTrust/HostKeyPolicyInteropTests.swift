@@ -6,7 +6,7 @@ import Testing
 /// The host-key policies through the public `SSHClient.connect`, against sshd: pinned fingerprints,
 /// a custom closure, and known_hosts with a server that has several host keys (OpenSSH's
 /// order_hostkeyalgs: no false mismatch when known_hosts holds only one of them).
-@Suite("Host-key policies through SSHClient.connect against sshd", .tags(.interop))
+@Suite("Host-key policies through SSHClient.connect against sshd", .tags(.interop), .serialized)
 struct HostKeyPolicyInteropTests {
     /// sshd with `hostKeyTypes`, authorizing a fresh key; returns the server and the key.
     static func start(hostKeyTypes: [SSHDHostKeyType]) async throws -> (SSHDServer, SSHPrivateKey) {

@@ -5,7 +5,7 @@ import Testing
 /// The `swiftssh keygen` executable itself (not only the library under it), against OpenSSH's
 /// ssh-keygen: what it writes, ssh-keygen reads; it prints the same fingerprints, public keys and
 /// known_hosts lookups; it never overwrites without --force.
-@Suite("swiftssh keygen against ssh-keygen", .tags(.interop),
+@Suite("swiftssh keygen against ssh-keygen", .tags(.interop), .serialized,
        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen")
                     || ProcessInfo.processInfo.environment["CI"] != nil))
 struct KeygenCommandTests {

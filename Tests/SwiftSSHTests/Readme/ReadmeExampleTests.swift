@@ -5,7 +5,7 @@ import Testing
 
 /// README.md's "Using the library" example is the code in ReadmeExample.swift: the first test makes
 /// sure the two cannot drift apart, the second runs it against sshd and a loopback HTTP server.
-@Suite("README example")
+@Suite("README example", .serialized)
 struct ReadmeExampleTests {
     static let beginMarker = "// README example begins\n"
     static let endMarker = "// README example ends\n"
