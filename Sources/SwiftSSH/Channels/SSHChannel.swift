@@ -41,12 +41,19 @@ public final class SSHChannel: AsyncSequence, Sendable {
         return SSHChannel(client: client, inbound: inbound, id: id, target: (host, port))
     }
 
-    /// Sends `data`, suspending while the server's window is closed.
+    /// Sends `data`, suspending while the server's window is closed. Cancelling the calling task
+    /// while it waits ends the wait with `CancellationError` and closes the channel, because part of
+    /// `data` may already have been sent.
     public func write(_ data: ByteBuffer) async throws {
         let handler = client.handler
         let id = self.id
-        let future = try await client.channel.eventLoop.submit { handler.value.write(data, channel: id) }.get()
-        try await future.get()
+        let eventLoop = client.channel.eventLoop
+        let future = try await eventLoop.submit { handler.value.write(data, channel: id) }.get()
+        try await withTaskCancellationHandler {
+            try await future.get()
+        } onCancel: {
+            eventLoop.execute { handler.value.cancelWrite(future, channel: id) }
+        }
     }
 
     /// Sends `bytes`, suspending while the server's window is closed.

@@ -39,6 +39,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         var openPromise: EventLoopPromise<Void>?
         var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>)] = []
         var target: String
+        /// Set by `finish` and `closeChannel`: no more data may be queued (it could never be sent).
+        var writingEnded = false
         init(inbound: ChannelInbound, openPromise: EventLoopPromise<Void>, target: String) {
             self.inbound = inbound
             self.openPromise = openPromise
@@ -170,6 +172,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard let record = channels[id], !isClosed else {
             return context.eventLoop.makeFailedFuture(closeError ?? SSHError(code: .channelClosed, message: "the channel is closed"))
         }
+        guard !record.writingEnded else {
+            return context.eventLoop.makeFailedFuture(SSHError(
+                code: .channelClosed, message: "the channel to \(record.target) was finished or closed for writing"))
+        }
         let promise = context.eventLoop.makePromise(of: Void.self)
         record.pendingWrites.append((data, promise))
         flushWrites(id)
@@ -177,9 +183,21 @@ final class ConnectionHandler: ChannelInboundHandler {
         return promise.futureResult
     }
 
+    /// The task waiting on `write` was cancelled: if that write is still queued, fails it and every
+    /// write queued on the channel with `CancellationError` and closes the channel, since part of the
+    /// byte stream may already be on the wire and what follows could not be sent in order.
+    func cancelWrite(_ write: EventLoopFuture<Void>, channel id: UInt32) {
+        guard let record = channels[id], record.pendingWrites.contains(where: { $0.1.futureResult === write }) else { return }
+        let cancelled = record.pendingWrites
+        record.pendingWrites.removeAll()
+        for (_, promise) in cancelled { promise.fail(CancellationError()) }
+        closeChannel(id)
+    }
+
     /// Sends CHANNEL_EOF after the queued writes.
     func finish(channel id: UInt32) {
         guard let record = channels[id] else { return }
+        record.writingEnded = true
         if record.pendingWrites.isEmpty {
             core.withConnection { $0.sendEOF(on: id) }
             pump()
@@ -194,6 +212,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Sends CHANNEL_CLOSE.
     func closeChannel(_ id: UInt32) {
+        channels[id]?.writingEnded = true
         core.withConnection { $0.close(id) }
         pump()
     }

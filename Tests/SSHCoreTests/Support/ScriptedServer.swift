@@ -15,6 +15,11 @@ struct ScriptedServer {
         var injectIgnoreBeforeReply = false
         var offerStrictKex = true
         var sendExtInfo = true
+        /// Set first_kex_packet_follows in the first KEXINIT and send a guessed kex packet right after
+        /// it (RFC 4253 §7.1), with a first kex algorithm the client does not prefer, so the guess is wrong.
+        var sendWrongGuessedKexPacket = false
+        /// Send the same bogus kex packet without announcing it, to show that it is then fatal.
+        var sendUnannouncedKexPacket = false
     }
 
     var ciphers = ["aes128-gcm@openssh.com"]
@@ -48,16 +53,24 @@ struct ScriptedServer {
         outbound.writeString(version + "\r\n")
         if faults.injectIgnoreBeforeKexInit { send(ignore()) }
         sendKexInit()
+        if faults.sendWrongGuessedKexPacket || faults.sendUnannouncedKexPacket {
+            // A KEXDH_INIT-numbered packet (30) whose body is garbage: only ignoring it can work.
+            var guessed = ByteBuffer()
+            guessed.writeInteger(UInt8(30))
+            guessed.writeString("a guessed packet for a method that was not negotiated")
+            send(guessed)
+        }
     }
 
     mutating func sendKexInit() {
-        var kex = kexAlgorithms + ["ext-info-s"]
+        let guessing = faults.sendWrongGuessedKexPacket && completedKeyExchanges == 0
+        var kex = (guessing ? ["ecdh-sha2-nistp521"] : []) + kexAlgorithms + ["ext-info-s"]
         if faults.offerStrictKex && completedKeyExchanges == 0 { kex.append("kex-strict-s-v00@openssh.com") }
         let message = KexInit(cookie: random.bytes(16), kexAlgorithms: kex, serverHostKeyAlgorithms: ["ssh-ed25519"],
                               encryptionAlgorithmsClientToServer: ciphers, encryptionAlgorithmsServerToClient: ciphers,
                               macAlgorithmsClientToServer: macs, macAlgorithmsServerToClient: macs,
                               compressionAlgorithmsClientToServer: ["none"], compressionAlgorithmsServerToClient: ["none"],
-                              languagesClientToServer: [], languagesServerToClient: [], firstKexPacketFollows: false, reserved: 0)
+                              languagesClientToServer: [], languagesServerToClient: [], firstKexPacketFollows: guessing, reserved: 0)
         serverKexInit = ByteBuffer()
         message.write(to: &serverKexInit)
         send(serverKexInit)
