@@ -212,6 +212,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         return core.transport.isKeyExchangeInProgress
     }
 
+    /// Channels open or opening.
+    var openChannelCount: Int { channels.count }
+
     /// Whether a key exchange is running.
     var isKeyExchangeInProgress: Bool { core.transport.isKeyExchangeInProgress }
 
