@@ -192,9 +192,17 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Sends CHANNEL_CLOSE.
+    /// Sends CHANNEL_CLOSE. No data may follow it (RFC 4254 §5.3), so writes still waiting for
+    /// window fail now rather than when (or if) the server answers.
     func closeChannel(_ id: UInt32) {
         core.withConnection { $0.close(id) }
+        if let record = channels[id] {
+            let pending = record.pendingWrites
+            record.pendingWrites = []
+            for (_, promise) in pending {
+                promise.fail(SSHError(code: .channelClosed, message: "the channel to \(record.target) was closed before all data was sent"))
+            }
+        }
         pump()
     }
 

@@ -67,9 +67,22 @@ final class JumpHostBridge: Sendable {
         return JumpHostBridge(connectionDescriptor: descriptors.0, bridgeChannel: stream.channel, sshChannel: channel, task: task)
     }
 
-    /// Waits until the copy ended (after the outer connection closed its end).
-    func waitUntilFinished() async {
-        await task.value
+    /// Waits until the copy ended (after the outer connection closed its end), at most `limit`;
+    /// then ends it with `shutdown()` (a hop that stopped reading must not hold up `close()`).
+    func finish(within limit: Duration) async {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.task.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let endedByItself = await group.next() ?? false
+            if !endedByItself { await shutdown() }
+            group.cancelAll()
+        }
     }
 
     /// Ends the bridge now: closes the channel and the bridge's socket end, then waits for the copy.

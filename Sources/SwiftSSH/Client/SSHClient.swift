@@ -116,7 +116,7 @@ public final class SSHClient: Sendable {
         try? await channel.eventLoop.submit { handler.value.disconnect() }.get()
         try? await closedFuture.get()
         // Our end of the bridge closed with the connection; the bridge passes that on and ends.
-        await jumpBridge?.waitUntilFinished()
+        await jumpBridge?.finish(within: .seconds(5))
     }
 
     /// Waits until the connection ends and returns why: nil when we closed it, the error otherwise.
