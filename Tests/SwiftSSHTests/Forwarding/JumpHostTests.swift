@@ -7,7 +7,8 @@ import Testing
 
 /// A chain of local sshds where each one forwards only to the next (`PermitOpen`), and the last only
 /// to an echo service: the service is reachable through the whole chain and by no shorter path.
-private final class JumpChain {
+/// Immutable after init (made on its own thread, off the cooperative pool, hence `@unchecked`).
+private final class JumpChain: @unchecked Sendable {
     let scratch: ClientScratch
     let identity: TestIdentity
     let echo: LoopbackEchoServer
@@ -87,7 +88,7 @@ private final class JumpChain {
 struct JumpHostTests {
     @Test("Chain of 2: the service behind the second sshd is reached only through the first; each hop's own key")
     func chainOfTwo() async throws {
-        let chain = try JumpChain(length: 2)
+        let chain = try await onThread { try JumpChain(length: 2) }
         defer { chain.stop() }
         let baseline = openSocketCount()
         let clients = try await chain.connectAll(validator: try chain.knownHosts())
@@ -127,7 +128,7 @@ struct JumpHostTests {
 
     @Test("Chain of 3: client → sshd1 → sshd2 → sshd3 → echo, every hop checked against known_hosts")
     func chainOfThree() async throws {
-        let chain = try JumpChain(length: 3)
+        let chain = try await onThread { try JumpChain(length: 3) }
         defer { chain.stop() }
         let baseline = openSocketCount()
         let clients = try await chain.connectAll(validator: try chain.knownHosts())
@@ -166,7 +167,7 @@ struct JumpHostTests {
 
     @Test("A wrong host key on the second hop fails with the host-key error naming that hop; nothing stays open")
     func wrongKeyOnSecondHop() async throws {
-        let chain = try JumpChain(length: 2)
+        let chain = try await onThread { try JumpChain(length: 2) }
         defer { chain.stop() }
         let validator = try chain.knownHosts(wrongHop: 1)
         let hop = chain.servers[1]
@@ -189,7 +190,7 @@ struct JumpHostTests {
 
     @Test("When the jump host dies, the connection through it ends with an error instead of hanging")
     func jumpHostDies() async throws {
-        let chain = try JumpChain(length: 2)
+        let chain = try await onThread { try JumpChain(length: 2) }
         defer { chain.stop() }
         let clients = try await chain.connectAll(validator: try chain.knownHosts())
         chain.servers[0].kill()

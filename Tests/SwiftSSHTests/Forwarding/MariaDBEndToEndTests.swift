@@ -22,10 +22,14 @@ private struct DatabaseSession {
         var values: [String] = []
         var sum: Int64 = 0
         lines.reserveCapacity(rows)
-        for id in 1...rows {
-            let payload = randomBytes(16).map { String(format: "%02x", $0) }.joined()
+        values.reserveCapacity(rows)
+        let payloadBytes = randomBytes(16 * rows)
+        let numberBytes = randomBytes(5 * rows)
+        for row in 0..<rows {
+            let id = row + 1
+            let payload = hex(payloadBytes[(16 * row)..<(16 * row + 16)])
             // A signed 40-bit value: sums of 10,000 of them stay far inside BIGINT.
-            let raw = randomBytes(5).reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            let raw = numberBytes[(5 * row)..<(5 * row + 5)].reduce(Int64(0)) { $0 << 8 | Int64($1) }
             let number = raw - (Int64(1) << 39)
             sum += number
             lines.append("\(id)\t\(payload)\t\(number)")
@@ -51,7 +55,7 @@ private struct DatabaseSession {
     }
 
     /// The MD5 of the generated rows, as the server's `MD5(GROUP_CONCAT(...))` spells it.
-    var expectedChecksum: String { Digest.hash(.md5, Array(expectedRows.utf8)).map { String(format: "%02x", $0) }.joined() }
+    var expectedChecksum: String { hex(Digest.hash(.md5, Array(expectedRows.utf8))) }
 
     /// Runs the script with the real `mariadb` client against `port`; returns nil when everything
     /// read back matches, else what differed.
@@ -70,11 +74,22 @@ private struct DatabaseSession {
         }
         let readBack = String(output)
         guard readBack == expectedRows + "\n" else {
-            let readChecksum = Digest.hash(.md5, Array(readBack.utf8)).map { String(format: "%02x", $0) }.joined()
+            let readChecksum = hex(Digest.hash(.md5, Array(readBack.utf8)))
             return "\(table): rows read back differ (\(readBack.count) characters, MD5 \(readChecksum))"
         }
         return nil
     }
+}
+
+/// Lower-case hexadecimal, as MariaDB's MD5() prints it.
+private func hex(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    for byte in bytes {
+        text.append(digits[Int(byte >> 4)])
+        text.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: text, as: UTF8.self)
 }
 
 @Suite("End to end: the mariadb client through LocalForwarder and OpenSSH sshd to a real MariaDB",
@@ -92,7 +107,8 @@ struct MariaDBEndToEndTests {
         var configuration = SSHDConfiguration()
         configuration.authorizedKeys = [identity.authorizedKeysLine]
         configuration.logLevel = "INFO"
-        let sshd = try SSHDServer.start(configuration, environment: HarnessTestGate.localEnvironment)
+        let sshdConfiguration = configuration
+        let sshd = try await onThread { try SSHDServer.start(sshdConfiguration, environment: HarnessTestGate.localEnvironment) }
         defer { sshd.stop() }
         let scratch = try ClientScratch()
         let client = try await connectAuthenticated(sshd, identity: identity)
@@ -112,7 +128,8 @@ struct MariaDBEndToEndTests {
     @Test("One session: create a table, insert 10,000 random rows, read them back; checksums match")
     func oneSession() async throws {
         try await Self.withTunnel { database, forwarder, scratch in
-            let session = try DatabaseSession.make(index: 0, rows: Self.rowsPerSession, in: scratch)
+            // Generated on its own thread: the cooperative pool (2 threads here) is shared with every other test.
+            let session = try await onThread { try DatabaseSession.make(index: 0, rows: Self.rowsPerSession, in: scratch) }
             let start = ContinuousClock.now
             let mismatch = try await onThread { try session.run(server: database, port: forwarder.localPort, timeout: .seconds(120)) }
             #expect(mismatch == nil, "\(mismatch ?? "")")
@@ -128,7 +145,9 @@ struct MariaDBEndToEndTests {
     @Test("50 sessions at once, each with its own table of 10,000 rows; every checksum matches")
     func fiftySessions() async throws {
         try await Self.withTunnel { database, forwarder, scratch in
-            let sessions = try (0..<50).map { try DatabaseSession.make(index: $0 + 1, rows: Self.rowsPerSession, in: scratch) }
+            let sessions = try await onThread {
+                try (0..<50).map { try DatabaseSession.make(index: $0 + 1, rows: Self.rowsPerSession, in: scratch) }
+            }
             let start = ContinuousClock.now
             let mismatches = try await withThrowingTaskGroup(of: String?.self) { group in
                 for session in sessions {
