@@ -39,5 +39,8 @@ ensure_swift() {
     swift --version 2>/dev/null | grep -qE 'Swift version 6\.' || die "SwiftSSH needs Swift 6; found: $(swift --version 2>&1 | head -n1)"
 }
 
-# The Debian packages the tests and the demo use.
-TEST_PACKAGES=(libssl-dev pkg-config openssh-server openssh-client util-linux)
+# The Debian packages the tests use (the end-to-end test runs a real MariaDB and the mariadb client).
+TEST_PACKAGES=(libssl-dev pkg-config openssh-server openssh-client util-linux mariadb-server mariadb-client)
+
+# The Debian packages Scripts/demo uses.
+DEMO_PACKAGES=(libssl-dev pkg-config openssh-server openssh-client mariadb-server mariadb-client)

@@ -210,10 +210,18 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Sends CHANNEL_CLOSE.
+    /// Sends CHANNEL_CLOSE. No data may follow it (RFC 4254 §5.3), so writes still waiting for
+    /// window fail now rather than when (or if) the server answers.
     func closeChannel(_ id: UInt32) {
         channels[id]?.writingEnded = true
         core.withConnection { $0.close(id) }
+        if let record = channels[id] {
+            let pending = record.pendingWrites
+            record.pendingWrites = []
+            for (_, promise) in pending {
+                promise.fail(SSHError(code: .channelClosed, message: "the channel to \(record.target) was closed before all data was sent"))
+            }
+        }
         pump()
     }
 
@@ -230,6 +238,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         pump()
         return core.transport.isKeyExchangeInProgress
     }
+
+    /// Channels open or opening.
+    var openChannelCount: Int { channels.count }
 
     /// Whether a key exchange is running.
     var isKeyExchangeInProgress: Bool { core.transport.isKeyExchangeInProgress }

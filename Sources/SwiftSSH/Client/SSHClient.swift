@@ -23,12 +23,12 @@ public final class SSHClient: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<ConnectionHandler>
     private let closedFuture: EventLoopFuture<Void>
-    /// For a connection through a jump host: the single-use bridge into the jump client's channel.
-    private let jumpBridge: LocalForwarder?
+    /// For a connection through a jump host: the in-process bridge into the jump client's channel.
+    private let jumpBridge: JumpHostBridge?
     package let internalAlgorithms: NegotiatedAlgorithms
 
     private init(channel: any Channel, handler: NIOLoopBound<ConnectionHandler>, ready: ConnectionHandler.Ready,
-                 closed: EventLoopFuture<Void>, jumpBridge: LocalForwarder?) {
+                 closed: EventLoopFuture<Void>, jumpBridge: JumpHostBridge?) {
         self.jumpBridge = jumpBridge
         self.channel = channel
         self.handler = handler
@@ -43,6 +43,12 @@ public final class SSHClient: Sendable {
 
     /// Connects, verifies the host key with `hostKeyValidator`, and authenticates as `user` with the
     /// given methods, tried in order.
+    ///
+    /// With `jumpHost`, the connection runs inside a `direct-tcpip` channel that `jumpHost` opens to
+    /// `host`:`port` (RFC 4254 §7.2), like OpenSSH's ProxyJump, with no listening socket in between.
+    /// `host` and `port` are then resolved by the jump host, and `hostKeyValidator` checks this hop's
+    /// key against that name and port. Chain hops by passing a client that was itself connected
+    /// `via:` another. The caller keeps owning `jumpHost`: close this client first, then the jump host.
     public static func connect(
         host: String, port: Int = 22, user: String,
         authentication: [SSHAuthenticationMethod],
@@ -109,7 +115,8 @@ public final class SSHClient: Sendable {
         let handler = self.handler
         try? await channel.eventLoop.submit { handler.value.disconnect() }.get()
         try? await closedFuture.get()
-        await jumpBridge?.stop(gracePeriod: .zero)
+        // Our end of the bridge closed with the connection; the bridge passes that on and ends.
+        await jumpBridge?.finish(within: .seconds(5))
     }
 
     /// Waits until the connection ends and returns why: nil when we closed it, the error otherwise.
@@ -181,6 +188,12 @@ public final class SSHClient: Sendable {
         try await channel.eventLoop.submit { handler.value.initiateRekey() }.get()
     }
 
+    /// Channels open (or opening) on this connection (leak checks in tests).
+    package func openChannelCount() async throws -> Int {
+        let handler = self.handler
+        return try await channel.eventLoop.submit { handler.value.openChannelCount }.get()
+    }
+
     /// Completed key exchanges, the first included.
     package func completedKeyExchanges() async throws -> Int {
         let handler = self.handler
@@ -213,44 +226,40 @@ public final class SSHClient: Sendable {
     private static func establish(configuration: ClientConnectionConfiguration, settings: ConnectionHandler.Settings,
                                   randomSource: any RandomSource, group: any EventLoopGroup,
                                   via jumpHost: SSHClient? = nil) async throws -> SSHClient {
-        // A jump host (OpenSSH's ProxyJump): the TCP stream to the next hop is a direct-tcpip channel of
-        // the jump client, reached through a single-use listener on 127.0.0.1. Host-key checking still
-        // uses the real host name and port.
-        var bridge: LocalForwarder?
-        var tcpHost = settings.host, tcpPort = settings.port
-        if let jumpHost {
-            let (events, continuation) = AsyncStream<ForwarderEvent>.makeStream()
-            _ = events
-            let supervisor = ClientSupervisor(fixed: jumpHost, logger: settings.logger, events: continuation)
-            let forwarder = try await LocalForwarder.start(
-                supervisor: supervisor, ownsClient: false, events: events, bindHost: "127.0.0.1", bindPort: 0,
-                targetHost: settings.host, targetPort: settings.port, logger: settings.logger, group: group, connectionLimit: 1)
-            bridge = forwarder
-            (tcpHost, tcpPort) = ("127.0.0.1", forwarder.localPort)
+        guard let jumpHost else {
+            return try await establish(configuration: configuration, settings: settings, randomSource: randomSource,
+                                       group: group, transport: .tcp)
         }
+        // A jump host (OpenSSH's ProxyJump): the stream to the next hop is a direct-tcpip channel of the
+        // jump client, bridged in-process. Host-key checking still uses the real host name and port.
+        let bridge = try await JumpHostBridge.open(through: jumpHost, host: settings.host, port: settings.port,
+                                                   group: group, logger: settings.logger)
         do {
-            let client = try await establishTCP(configuration: configuration, settings: settings, randomSource: randomSource,
-                                                group: group, tcpHost: tcpHost, tcpPort: tcpPort, bridge: bridge)
-            if let bridge {
-                client.closedFuture.whenComplete { _ in Task { await bridge.stop(gracePeriod: .zero) } }
-            }
-            return client
+            return try await establish(configuration: configuration, settings: settings, randomSource: randomSource,
+                                       group: group, transport: .jumpHost(bridge))
         } catch {
-            await bridge?.stop(gracePeriod: .zero)
+            await bridge.shutdown()
             throw error
         }
     }
 
-    private static func establishTCP(configuration: ClientConnectionConfiguration, settings: ConnectionHandler.Settings,
-                                     randomSource: any RandomSource, group: any EventLoopGroup, tcpHost: String, tcpPort: Int,
-                                     bridge: LocalForwarder?) async throws -> SSHClient {
+    /// What carries the connection's bytes.
+    private enum Transport {
+        /// A TCP connection to the settings' host and port.
+        case tcp
+        /// A jump host's channel, through the bridge's socket end.
+        case jumpHost(JumpHostBridge)
+    }
+
+    private static func establish(configuration: ClientConnectionConfiguration, settings: ConnectionHandler.Settings,
+                                  randomSource: any RandomSource, group: any EventLoopGroup,
+                                  transport: Transport) async throws -> SSHClient {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: ConnectionHandler.Ready.self)
         let closed = eventLoop.makePromise(of: Void.self)
         let handlerPromise = eventLoop.makePromise(of: NIOLoopBound<ConnectionHandler>.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.timeouts.connect.timeAmount)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ConnectionHandler(configuration: configuration, randomSource: randomSource,
@@ -260,8 +269,16 @@ public final class SSHClient: Sendable {
                 }
             }
         let channel: any Channel
+        var bridge: JumpHostBridge?
         do {
-            channel = try await bootstrap.connect(host: tcpHost, port: tcpPort).get()
+            switch transport {
+            case .tcp:
+                channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .connect(host: settings.host, port: settings.port).get()
+            case let .jumpHost(jumpBridge):
+                bridge = jumpBridge
+                channel = try await bootstrap.withConnectedSocket(jumpBridge.connectionDescriptor).get()
+            }
         } catch {
             closed.succeed()
             ready.fail(error)
