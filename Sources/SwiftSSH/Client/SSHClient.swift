@@ -250,7 +250,9 @@ public final class SSHClient: Sendable {
         let handlerPromise = eventLoop.makePromise(of: NIOLoopBound<ConnectionHandler>.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.timeouts.connect.timeAmount)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // Reads of up to 256 KiB: a full window of packets arrives in a few syscalls.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ConnectionHandler(configuration: configuration, randomSource: randomSource,
