@@ -8,6 +8,21 @@ struct SwiftSSHCommand: AsyncParsableCommand {
         commandName: "swiftssh",
         abstract: "An SSH client for port forwarding through a bastion, with OpenSSH-style flags.",
         version: "swiftssh \(SwiftSSHLibrary.version)",
-        subcommands: [KeygenCommand.self]
+        subcommands: [TunnelCommand.self, KeygenCommand.self]
     )
+
+    /// Parses the arguments (after splitting ssh-style joined option values) and runs the subcommand.
+    static func main() async {
+        let arguments = JoinedOptionSplitter.split(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -81,7 +81,8 @@ public final class LocalForwarder: Sendable {
     /// `connectionLimit` closes the listener after that many accepted connections (a jump-host bridge).
     package static func start(supervisor: ClientSupervisor, ownsClient: Bool, events: AsyncStream<ForwarderEvent>,
                               bindHost: String, bindPort: Int, targetHost: String, targetPort: Int, logger: Logger,
-                              group: any EventLoopGroup, connectionLimit: Int? = nil) async throws -> LocalForwarder {
+                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                              connectionLimit: Int? = nil) async throws -> LocalForwarder {
         let server: NIOAsyncChannel<Accepted, Never>
         // Accepted sockets go to the SSH connection's event loop, where `ForwardingBridge` joins them
         // to their channel without a thread hop. The handler is installed before the socket is
