@@ -143,14 +143,16 @@ class Sandbox:
         w = self.workdir
         options = ["-o", "KexAlgorithms=curve25519-sha256", "-o", f"Ciphers={cipher}",
                    "-o", f"UserKnownHostsFile={w}/known_hosts", "-o", "StrictHostKeyChecking=yes",
-                   "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "ExitOnForwardFailure=yes"]
+                   "-o", "IdentitiesOnly=yes"]
         if mac:
             options += ["-o", f"MACs={mac}"]
-        common = ["-F", "/dev/null", "-p", str(self.sshd_port), "-l", self.user, "-i", f"{w}/client_ed25519",
+        common = ["-F", "none", "-p", str(self.sshd_port), "-l", self.user, "-i", f"{w}/client_ed25519",
                   *options, "-L", f"127.0.0.1:{local_port}:127.0.0.1:{target_port}", "127.0.0.1"]
         if client == "swiftssh":
             return [self.swiftssh, "tunnel", *common]
-        return ["ssh", "-N", "-o", "UpdateHostKeys=no", *common]
+        # ssh-only settings that match swiftssh's behaviour: no prompts, exit when the forward cannot
+        # listen, no host-key rotation traffic.
+        return ["ssh", "-N", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-o", "UpdateHostKeys=no", *common]
 
     def start_tunnel(self, client, target_port, cipher="aes128-gcm@openssh.com", mac=None):
         """Starts a tunnel; returns (process, local port, start time) without waiting for it."""
