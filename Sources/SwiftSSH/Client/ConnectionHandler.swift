@@ -124,12 +124,18 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
+        let isSmallRead = bytes.readableBytes < Self.interactiveReadLimit
         lastReceivedAt = .now()
         unansweredKeepalives = 0
         core.receive(&bytes)
         pump()
-        if pendingOpens > 0 { acknowledgeNow(context) }
+        if pendingOpens > 0 || isSmallRead { acknowledgeNow(context) }
     }
+
+    /// Reads below this size are request/response traffic, where a delayed ACK costs a round trip
+    /// of up to 40 ms whenever sshd (which leaves Nagle on for non-tty sessions) has a second small
+    /// packet to send; bulk reads are larger and keep the kernel's delayed ACKs.
+    private static let interactiveReadLimit = 8 * 1024
 
     /// Sends the TCP ACK for what we just read now rather than after the delayed-ACK timer (Linux
     /// TCP_QUICKACK). While a channel open waits for its confirmation, sshd's Nagle algorithm holds that
