@@ -227,7 +227,7 @@ def print_micro(rows):
 
 def main():
     parser = argparse.ArgumentParser(prog="Scripts/bench", description=__doc__)
-    parser.add_argument("--size", type=parse_size, default=parse_size("256M"), help="bulk bytes per transfer (default 256M)")
+    parser.add_argument("--size", type=parse_size, default=parse_size("1G"), help="bulk bytes per transfer (default 1G)")
     parser.add_argument("--repetitions", "-r", type=int, default=3, help="pairs per figure (default 3)")
     parser.add_argument("--cipher", dest="ciphers", action="append", choices=list(CIPHERS), help="repeatable; default all")
     parser.add_argument("--figures", default="abcde", help="subset of abcde (default all)")
