@@ -93,7 +93,8 @@ public final class LocalForwarder: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
-                .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
+                // Start small (each idle connection keeps its receive buffer) and grow to 256 KiB reads under load.
+                .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 256 * 1024))
                 .bind(host: bindHost, port: bindPort) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let client = supervisor.activeClient, client.channel.eventLoop === channel.eventLoop {
