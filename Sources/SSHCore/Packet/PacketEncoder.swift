@@ -20,9 +20,10 @@ package struct PacketEncoder {
     /// (OpenSSH PROTOCOL §1.10).
     package mutating func resetSequenceNumber() { sequenceNumber = 0 }
 
-    /// Appends one protected packet carrying `payload` to `output`.
-    package mutating func encode(payload: ByteBuffer, into output: inout ByteBuffer) throws(SSHProtocolError) {
-        let payloadLength = payload.readableBytes
+    /// Appends one protected packet carrying `payload` followed by `body` to `output`. The body is
+    /// a separate buffer so that channel data is copied once, straight into the packet.
+    package mutating func encode(payload: ByteBuffer, body: ByteBuffer? = nil, into output: inout ByteBuffer) throws(SSHProtocolError) {
+        let payloadLength = payload.readableBytes + (body?.readableBytes ?? 0)
         let blockSize = protection.blockSize
         let unaligned = (protection.excludesLengthFromAlignment ? 0 : 4) + 1 + payloadLength
         var paddingLength = blockSize - unaligned % blockSize
@@ -36,6 +37,7 @@ package struct PacketEncoder {
         output.writeInteger(UInt8(paddingLength))
         var payloadCopy = payload
         output.writeBuffer(&payloadCopy)
+        if var bodyCopy = body { output.writeBuffer(&bodyCopy) }
         writeRandomPadding(count: paddingLength, into: &output)
         output.writeRepeatingByte(0, count: protection.tagLength)
 
