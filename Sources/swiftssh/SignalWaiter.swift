@@ -21,10 +21,12 @@ final class SignalWaiter: Sendable {
     private let state = Mutex(State())
     private let sources = Mutex<[any DispatchSourceSignal]>([])
 
-    /// Ignores the default SIGINT and SIGTERM actions and starts listening for both (idempotent).
+    /// Ignores the default SIGINT and SIGTERM actions (and SIGPIPE) and starts listening for the first two (idempotent).
     func install() {
         sources.withLock { sources in
             guard sources.isEmpty else { return }
+            // A reader that closed our stdout pipe must not kill the tunnel: writes then fail with EPIPE instead.
+            signal(SIGPIPE, SIG_IGN)
             for number in [SIGINT, SIGTERM] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -34,6 +36,9 @@ final class SignalWaiter: Sendable {
             }
         }
     }
+
+    /// Whether SIGINT or SIGTERM has arrived.
+    var hasReceivedSignal: Bool { state.withLock { $0.received != nil } }
 
     /// Waits for SIGINT or SIGTERM (returns at once if one already came) and returns its number.
     func wait() async -> Int32 {

@@ -79,17 +79,29 @@ struct TunnelCommand: AsyncParsableCommand {
             console.fail("no forwards: give at least one -L [bind_address:]port:host:hostport (or LocalForward in the config)")
         }
         let connector = TunnelConnector(settings: settings, console: console, verbose: verbosity > 0, logger: logger)
+        // A signal while connecting cancels the connection attempt: the command still ends with 0.
+        let signal = Task { await SignalWaiter.shared.wait() }
+        let starting = Task { try await RunningTunnel.start(connector: connector, settings: settings, console: console, logger: logger) }
+        let canceller = Task {
+            _ = await signal.value
+            starting.cancel()
+        }
         let tunnel: RunningTunnel
-        do {
-            tunnel = try await RunningTunnel.start(connector: connector, settings: settings, console: console, logger: logger)
-        } catch let error as SSHError {
+        switch await starting.result {
+        case let .success(running):
+            tunnel = running
+        case .failure where SignalWaiter.shared.hasReceivedSignal:
+            if verbosity > 0 { console.debug("stopped by a signal while connecting") }
+            return
+        case let .failure(error as SSHError):
             console.fail(error.message)
-        } catch {
+        case let .failure(error):
             console.fail("\(error)")
         }
         for line in tunnel.forwardingLines { console.printLine(line) }
-        let signal = await SignalWaiter.shared.wait()
-        if verbosity > 0 { console.debug("received signal \(signal); stopping") }
+        let number = await signal.value
+        canceller.cancel()
+        if verbosity > 0 { console.debug("received signal \(number); stopping") }
         await tunnel.stop()
     }
 

@@ -83,7 +83,9 @@ struct TunnelSettings: Sendable {
         forwards = try command.localForwards.map { argument throws(SSHError) in
             try SSHForwardSpecification(commandLine: argument)
         } + resolved.localForwards
-        let userFiles = resolved.userKnownHostsFiles ?? [KnownHostsFile.defaultPath]
+        // `none` names no file (ssh's spelling); with only `none`, nothing is known and nothing is learnt.
+        var userFiles = (resolved.userKnownHostsFiles ?? [KnownHostsFile.defaultPath]).filter { $0.lowercased() != "none" }
+        if userFiles.isEmpty { userFiles = ["/dev/null"] }
         knownHostsFiles = (userFiles + Self.globalKnownHostsFiles).map { KnownHostsFile(path: $0) }
         switch resolved.strictHostKeyChecking {
         case nil, .ask?, .yes?: strictHostKeyChecking = .yes

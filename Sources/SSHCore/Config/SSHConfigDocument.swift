@@ -40,6 +40,7 @@ package struct SSHConfigSyntaxIssue: Sendable, Equatable, CustomStringConvertibl
         self.reason = reason
     }
 
+    /// `source line N: reason`.
     package var description: String { "\(source) line \(line): \(reason)" }
 }
 

@@ -100,7 +100,7 @@ public struct SSHConfig: Sendable {
         let home = homeDirectory
         let userConfiguration = isUserConfiguration
         let resolver = SSHConfigResolver(host: host, knownKeywords: Self.supportedKeywords) { path in
-            Self.includedDocuments(path, home: home, isUserConfiguration: userConfiguration, logger: logger)
+            Self.includedDocuments(path, home: home, isUserConfiguration: userConfiguration)
         }
         let resolution = resolver.resolve([overrides] + documents)
         for note in resolution.notes { logger.debug("\(note)") }
@@ -113,8 +113,7 @@ public struct SSHConfig: Sendable {
     /// The documents one `Include` argument names: `~` expanded, relative paths under `~/.ssh` (user
     /// configuration) or `/etc/ssh`, glob expanded in sorted order. A file that cannot be read becomes
     /// a document with an issue, so resolution fails as ssh does.
-    private static func includedDocuments(_ argument: String, home: String, isUserConfiguration: Bool,
-                                          logger: Logger) -> [SSHConfigDocument] {
+    private static func includedDocuments(_ argument: String, home: String, isUserConfiguration: Bool) -> [SSHConfigDocument] {
         var pattern = SSHConfigFileIO.expandTilde(argument, home: home)
         if !pattern.hasPrefix("/") {
             pattern = (isUserConfiguration ? home + "/.ssh/" : "/etc/ssh/") + pattern

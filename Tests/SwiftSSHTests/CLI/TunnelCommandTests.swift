@@ -183,4 +183,21 @@ struct TunnelCommandTests {
         tunnel.process.send(SIGTERM)
         #expect(tunnel.process.waitForExit(timeout: .seconds(10)) == .exited(0))
     }
+
+    @Test("SIGTERM while the handshake hangs (a server that never speaks) stops it at once with exit 0")
+    func signalWhileConnecting() throws {
+        let scratch = try ClientScratch()
+        let silent = try LoopbackSinkServer()
+        defer { _ = silent.stop() }
+        let tunnel = try TunnelProcess(arguments: ["tunnel", "-F", "none", "-p", String(silent.port), "-v", "-L", "0:127.0.0.1:9", "127.0.0.1"],
+                                       scratch: scratch.url)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while silent.acceptedConnectionCount == 0, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(silent.acceptedConnectionCount == 1)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(!tunnel.process.hasExited)
+        tunnel.process.send(SIGTERM)
+        #expect(tunnel.process.waitForExit(timeout: .seconds(5)) == .exited(0), "stderr: \(tunnel.standardError)")
+        #expect(tunnel.waitForLines(1, timeout: .milliseconds(200)).isEmpty)
+    }
 }
