@@ -29,9 +29,8 @@ final class ForwardingBridge: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reads are held back (NIO's `read` not passed on) until the channel is open and while local data
     /// waits for window.
     private var readingPaused = true
-    private var readRequested = false
-    /// What the local socket sent before the channel was confirmed (NIO's first read after turning
-    /// autoRead on is not gated by `read`).
+    /// What the local socket sent before the channel was confirmed: NIO reads a socket's remaining
+    /// bytes and its EOF as soon as it sees the peer close, whether or not a read was asked for.
     private var early: [ByteBuffer] = []
     private var earlyEOF = false
     private var localEOF = false
@@ -131,7 +130,7 @@ final class ForwardingBridge: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if readingPaused { readRequested = true } else { context.read() }
+        if !readingPaused { context.read() }
     }
 
     private func pauseReading() {
@@ -142,7 +141,6 @@ final class ForwardingBridge: ChannelDuplexHandler, RemovableChannelHandler {
     /// opens, the socket may not have requested one through the pipeline yet.
     private func resumeReading() {
         readingPaused = false
-        readRequested = false
         // Before the accepted socket is registered and active, a read would be lost: NIO then reads
         // on activation by itself, through `read(context:)`.
         guard !closed, !localEOF, let context, context.channel.isActive else { return }
