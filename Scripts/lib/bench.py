@@ -237,8 +237,8 @@ def main():
     parser.add_argument("--figures", default="abcde", help="subset of abcde (default all)")
     parser.add_argument("--accepts", type=int, default=20, help="connections per setup run for accept-to-echo (default 20)")
     parser.add_argument("--pings", type=int, default=2000, help="ping-pongs per size (default 2000)")
-    parser.add_argument("--connections", type=int, default=200)
-    parser.add_argument("--connection-size", type=parse_size, default=parse_size("4M"))
+    parser.add_argument("--connections", type=int, default=200, help="concurrent connections in figure e (default 200)")
+    parser.add_argument("--connection-size", type=parse_size, default=parse_size("4M"), help="bytes each of them sends (default 4M)")
     parser.add_argument("--idle", type=int, default=1000, help="idle forwarded connections (default 1000)")
     parser.add_argument("--micro-seconds", type=int, default=1, help="seconds per packet measurement (default 1)")
     parser.add_argument("--micro-pairs", type=int, default=3, help="swiftssh-bench/openssl pairs per cipher (default 3)")
@@ -251,6 +251,10 @@ def main():
     args.ciphers = args.ciphers or list(CIPHERS)
     if args.repetitions < 1 or args.repetitions > 50:
         parser.error("--repetitions must be 1..50")
+    if not args.figures or set(args.figures) - set("abcde"):
+        parser.error("--figures takes letters from abcde")
+    if not 1 <= args.micro_pairs <= 20 or not 1 <= args.connections <= 1000 or not 2 <= args.idle <= 5000:
+        parser.error("--micro-pairs 1..20, --connections 1..1000, --idle 2..5000")
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, 16384) if hard != resource.RLIM_INFINITY else 16384
