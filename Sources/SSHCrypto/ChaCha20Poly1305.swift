@@ -97,6 +97,29 @@ public final class OpenSSHChaCha20Poly1305 {
         }
     }
 
+    /// Like `open(sequenceNumber:packet:tag:)`, but leaves `packet` untouched and decrypts everything
+    /// after its 4-byte length into `plaintext` (`packet.count - 4` bytes, not overlapping).
+    ///
+    /// - Throws: `CryptoError.authenticationFailed` if the tag is wrong, before writing anything.
+    public func open(sequenceNumber: UInt32, packet: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer,
+                     into plaintext: UnsafeMutableRawBufferPointer) throws {
+        guard packet.count >= 4, plaintext.count == packet.count - 4 else {
+            throw CryptoError.invalidLength(what: "chacha20-poly1305 plaintext buffer", expected: max(packet.count - 4, 0),
+                                            actual: plaintext.count)
+        }
+        guard tag.count == Self.tagByteCount else {
+            throw CryptoError.invalidLength(what: "chacha20-poly1305 tag", expected: Self.tagByteCount, actual: tag.count)
+        }
+        try withOneTimeKey(sequenceNumber: sequenceNumber) { polyKey in
+            let verified = try withUnsafeTemporaryAllocation(byteCount: Self.tagByteCount, alignment: 16) { expected in
+                try authenticator.authenticate(key: polyKey, message: packet, into: expected)
+                return constantTimeEquals(UnsafeRawBufferPointer(expected), tag)
+            }
+            guard verified else { throw CryptoError.authenticationFailed }
+            try payloadCipher.update(from: UnsafeRawBufferPointer(rebasing: packet[4...]), into: plaintext)
+        }
+    }
+
     /// Re-nonces K_2 for `sequenceNumber`, takes block 0 of its key stream, and hands the first 32
     /// bytes to `body` as the Poly1305 key; afterwards K_2 stands at block 1, where the payload
     /// starts. The key stream block is wiped on return.

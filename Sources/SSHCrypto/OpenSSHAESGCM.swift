@@ -75,6 +75,34 @@ public final class OpenSSHAESGCM {
         }
     }
 
+    /// Like `open(aad:inPlace:tag:)`, but decrypts `ciphertext` into `plaintext` (same length, not
+    /// overlapping) and leaves `ciphertext` untouched; a receiver then needs no copy of the plaintext.
+    ///
+    /// - Throws: `CryptoError.authenticationFailed` when the tag is wrong, after zeroing `plaintext`.
+    public func open(aad: UnsafeRawBufferPointer, ciphertext: UnsafeRawBufferPointer,
+                     into plaintext: UnsafeMutableRawBufferPointer, tag: UnsafeRawBufferPointer) throws {
+        defer { advanceInvocationCounter() }
+        guard tag.count == Self.tagByteCount else {
+            throw CryptoError.invalidLength(what: "AES-GCM tag", expected: Self.tagByteCount, actual: tag.count)
+        }
+        guard plaintext.count == ciphertext.count else {
+            throw CryptoError.invalidLength(what: "AES-GCM plaintext buffer", expected: ciphertext.count, actual: plaintext.count)
+        }
+        do {
+            try nonce.withUnsafeBytes { try cipher.restart(iv: $0, encrypt: false) }
+            try cipher.expectTag(tag)
+            try cipher.authenticateAdditionalData(aad)
+            try cipher.update(from: ciphertext, into: plaintext)
+            guard cipher.finish() else {
+                ERR_clear_error()
+                throw CryptoError.authenticationFailed
+            }
+        } catch {
+            if let base = plaintext.baseAddress { OPENSSL_cleanse(base, plaintext.count) }
+            throw error
+        }
+    }
+
     /// Adds one to the 64-bit big-endian invocation counter in nonce bytes 4..<12, wrapping.
     private func advanceInvocationCounter() {
         var index = nonce.count - 1

@@ -33,6 +33,16 @@ package protocol PacketProtection: AnyObject {
     func seal(_ packet: UnsafeMutableRawBufferPointer, sequenceNumber: UInt32) throws
 }
 
+/// A protection that can also open a packet out of place: it authenticates `packet` (`4 +
+/// packet_length` bytes then the tag) and decrypts the `packet_length` bytes after the length into
+/// `plaintext`, leaving `packet` untouched. The decoder then hands out the payload without copying it.
+package protocol OutOfPlaceOpening: PacketProtection {
+    /// Authenticates `packet` and writes `padding_length ‖ payload ‖ padding` into `plaintext`.
+    /// Throws `CryptoError.authenticationFailed` when the tag does not verify; `plaintext` then holds
+    /// nothing usable.
+    func open(_ packet: UnsafeRawBufferPointer, into plaintext: UnsafeMutableRawBufferPointer, sequenceNumber: UInt32) throws
+}
+
 /// No protection, for the first key exchange only (RFC 4253 §6: the "none" state before NEWKEYS).
 package final class CleartextProtection: PacketProtection {
     package let blockSize = 8
