@@ -72,6 +72,28 @@ public final class OpenSSHChaCha20Poly1305 {
         }
     }
 
+    /// Like `seal(sequenceNumber:packet:tag:)`, but the bytes of `packet` at `offset ..< offset +
+    /// head.count + body.count` (after the 4-byte length) come from `head` followed by `body`: they are
+    /// encrypted straight into `packet`, the rest in place.
+    ///
+    /// - Precondition: `offset >= 4`, the filled range lies inside `packet`, `tag.count == tagByteCount`.
+    public func seal(sequenceNumber: UInt32, packet: UnsafeMutableRawBufferPointer, filling offset: Int,
+                     from head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer,
+                     tag: UnsafeMutableRawBufferPointer) throws {
+        let bodyStart = offset + head.count, end = bodyStart + body.count
+        precondition(offset >= 4 && end <= packet.count, "chacha20-poly1305 seal: filled range outside the packet")
+        precondition(tag.count == Self.tagByteCount, "chacha20-poly1305 tag buffer must be 16 bytes")
+        try withOneTimeKey(sequenceNumber: sequenceNumber) { polyKey in
+            try restart(lengthCipher, sequenceNumber: sequenceNumber)
+            try lengthCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[0..<4]))
+            try payloadCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[4..<offset]))
+            try payloadCipher.update(from: head, into: UnsafeMutableRawBufferPointer(rebasing: packet[offset..<bodyStart]))
+            try payloadCipher.update(from: body, into: UnsafeMutableRawBufferPointer(rebasing: packet[bodyStart..<end]))
+            try payloadCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[end...]))
+            try authenticator.authenticate(key: polyKey, message: UnsafeRawBufferPointer(packet), into: tag)
+        }
+    }
+
     /// Verifies `tag` over the encrypted `packet` in constant time, then decrypts the length and the
     /// rest in place.
     ///

@@ -48,6 +48,28 @@ public final class OpenSSHAESGCM {
         try cipher.readTag(into: tag)
     }
 
+    /// Like `seal(aad:inPlace:tag:)`, but the bytes of `buffer` at `offset ..< offset + head.count +
+    /// body.count` come from `head` followed by `body` (read, not copied first): they are encrypted
+    /// straight into `buffer`. The rest of `buffer` is encrypted in place.
+    ///
+    /// - Precondition: `tag.count == tagByteCount`, and the filled range lies inside `buffer`.
+    public func seal(aad: UnsafeRawBufferPointer, inPlace buffer: UnsafeMutableRawBufferPointer, filling offset: Int,
+                     from head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer,
+                     tag: UnsafeMutableRawBufferPointer) throws {
+        precondition(tag.count == Self.tagByteCount, "OpenSSHAESGCM.seal: tag buffer must be 16 bytes")
+        let bodyStart = offset + head.count, end = bodyStart + body.count
+        precondition(offset >= 0 && end <= buffer.count, "OpenSSHAESGCM.seal: filled range outside the buffer")
+        defer { advanceInvocationCounter() }
+        try nonce.withUnsafeBytes { try cipher.restart(iv: $0, encrypt: true) }
+        try cipher.authenticateAdditionalData(aad)
+        try cipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<offset]))
+        try cipher.update(from: head, into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<bodyStart]))
+        try cipher.update(from: body, into: UnsafeMutableRawBufferPointer(rebasing: buffer[bodyStart..<end]))
+        try cipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        guard cipher.finish() else { throw libcryptoError("EVP_CipherFinal_ex(AES-GCM, seal)") }
+        try cipher.readTag(into: tag)
+    }
+
     /// Verifies `tag` over `aad` and the ciphertext in `buffer` and decrypts `buffer` in place. The
     /// invocation counter advances whether or not the tag verifies (RFC 5647 §7.1: one per packet).
     ///

@@ -43,6 +43,15 @@ package protocol OutOfPlaceOpening: PacketProtection {
     func open(_ packet: UnsafeRawBufferPointer, into plaintext: UnsafeMutableRawBufferPointer, sequenceNumber: UInt32) throws
 }
 
+/// A protection that can also seal with the payload read from elsewhere: `packet` holds the length,
+/// the padding length, room for the payload, the padding and room for the tag; the payload is
+/// `head` followed by `body`, encrypted straight into its place, so the encoder never copies it first.
+package protocol OutOfPlaceSealing: PacketProtection {
+    /// Seals `packet` (layout as in `seal`), taking the payload bytes at offset 5 from `head` then `body`.
+    func seal(_ packet: UnsafeMutableRawBufferPointer, payloadHead head: UnsafeRawBufferPointer,
+              body: UnsafeRawBufferPointer, sequenceNumber: UInt32) throws
+}
+
 /// No protection, for the first key exchange only (RFC 4253 §6: the "none" state before NEWKEYS).
 package final class CleartextProtection: PacketProtection {
     package let blockSize = 8
