@@ -59,6 +59,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Packet-path micro-benchmark: seal and open of 32 KiB packets per cipher (Scripts/bench runs it).
+        .executableTarget(
+            name: "swiftssh-bench",
+            dependencies: [
+                "SSHCore",
+                "SSHCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/PacketBenchmark",
+            swiftSettings: strictSwift6
+        ),
         // Test-only support: starts a real OpenSSH sshd on 127.0.0.1 with throwaway keys and config.
         .target(
             name: "SSHDHarness",

@@ -72,6 +72,28 @@ public final class OpenSSHChaCha20Poly1305 {
         }
     }
 
+    /// Like `seal(sequenceNumber:packet:tag:)`, but the bytes of `packet` at `offset ..< offset +
+    /// head.count + body.count` (after the 4-byte length) come from `head` followed by `body`: they are
+    /// encrypted straight into `packet`, the rest in place.
+    ///
+    /// - Precondition: `offset >= 4`, the filled range lies inside `packet`, `tag.count == tagByteCount`.
+    public func seal(sequenceNumber: UInt32, packet: UnsafeMutableRawBufferPointer, filling offset: Int,
+                     from head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer,
+                     tag: UnsafeMutableRawBufferPointer) throws {
+        let bodyStart = offset + head.count, end = bodyStart + body.count
+        precondition(offset >= 4 && end <= packet.count, "chacha20-poly1305 seal: filled range outside the packet")
+        precondition(tag.count == Self.tagByteCount, "chacha20-poly1305 tag buffer must be 16 bytes")
+        try withOneTimeKey(sequenceNumber: sequenceNumber) { polyKey in
+            try restart(lengthCipher, sequenceNumber: sequenceNumber)
+            try lengthCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[0..<4]))
+            try payloadCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[4..<offset]))
+            try payloadCipher.update(from: head, into: UnsafeMutableRawBufferPointer(rebasing: packet[offset..<bodyStart]))
+            try payloadCipher.update(from: body, into: UnsafeMutableRawBufferPointer(rebasing: packet[bodyStart..<end]))
+            try payloadCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[end...]))
+            try authenticator.authenticate(key: polyKey, message: UnsafeRawBufferPointer(packet), into: tag)
+        }
+    }
+
     /// Verifies `tag` over the encrypted `packet` in constant time, then decrypts the length and the
     /// rest in place.
     ///
@@ -94,6 +116,29 @@ public final class OpenSSHChaCha20Poly1305 {
             try restart(lengthCipher, sequenceNumber: sequenceNumber)
             try lengthCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[0..<4]))
             try payloadCipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: packet[4...]))
+        }
+    }
+
+    /// Like `open(sequenceNumber:packet:tag:)`, but leaves `packet` untouched and decrypts everything
+    /// after its 4-byte length into `plaintext` (`packet.count - 4` bytes, not overlapping).
+    ///
+    /// - Throws: `CryptoError.authenticationFailed` if the tag is wrong, before writing anything.
+    public func open(sequenceNumber: UInt32, packet: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer,
+                     into plaintext: UnsafeMutableRawBufferPointer) throws {
+        guard packet.count >= 4, plaintext.count == packet.count - 4 else {
+            throw CryptoError.invalidLength(what: "chacha20-poly1305 plaintext buffer", expected: max(packet.count - 4, 0),
+                                            actual: plaintext.count)
+        }
+        guard tag.count == Self.tagByteCount else {
+            throw CryptoError.invalidLength(what: "chacha20-poly1305 tag", expected: Self.tagByteCount, actual: tag.count)
+        }
+        try withOneTimeKey(sequenceNumber: sequenceNumber) { polyKey in
+            let verified = try withUnsafeTemporaryAllocation(byteCount: Self.tagByteCount, alignment: 16) { expected in
+                try authenticator.authenticate(key: polyKey, message: packet, into: expected)
+                return constantTimeEquals(UnsafeRawBufferPointer(expected), tag)
+            }
+            guard verified else { throw CryptoError.authenticationFailed }
+            try payloadCipher.update(from: UnsafeRawBufferPointer(rebasing: packet[4...]), into: plaintext)
         }
     }
 

@@ -58,6 +58,25 @@ final class CipherContext {
         }
     }
 
+    /// Encrypts or decrypts `input` into `output` (same length, not overlapping), continuing the key stream.
+    func update(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        precondition(output.count == input.count, "CipherContext.update: output and input differ in length")
+        guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
+              let destination = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var offset = 0
+        while offset < input.count {
+            let chunk = min(input.count - offset, Self.maximumUpdateByteCount)
+            var written: Int32 = 0
+            try check(EVP_CipherUpdate(context, destination + offset, &written, source + offset, Int32(chunk)),
+                      "EVP_CipherUpdate(\(cipherName))")
+            guard Int(written) == chunk else {
+                throw CryptoError.libcrypto(operation: "EVP_CipherUpdate(\(cipherName))",
+                                            reason: "wrote \(written) of \(chunk) bytes")
+            }
+            offset += chunk
+        }
+    }
+
     /// Feeds additional authenticated data to an AEAD cipher (`EVP_CipherUpdate` with `out == NULL`).
     func authenticateAdditionalData(_ aad: UnsafeRawBufferPointer) throws {
         guard let base = aad.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }

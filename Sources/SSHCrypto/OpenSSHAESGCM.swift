@@ -48,6 +48,28 @@ public final class OpenSSHAESGCM {
         try cipher.readTag(into: tag)
     }
 
+    /// Like `seal(aad:inPlace:tag:)`, but the bytes of `buffer` at `offset ..< offset + head.count +
+    /// body.count` come from `head` followed by `body` (read, not copied first): they are encrypted
+    /// straight into `buffer`. The rest of `buffer` is encrypted in place.
+    ///
+    /// - Precondition: `tag.count == tagByteCount`, and the filled range lies inside `buffer`.
+    public func seal(aad: UnsafeRawBufferPointer, inPlace buffer: UnsafeMutableRawBufferPointer, filling offset: Int,
+                     from head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer,
+                     tag: UnsafeMutableRawBufferPointer) throws {
+        precondition(tag.count == Self.tagByteCount, "OpenSSHAESGCM.seal: tag buffer must be 16 bytes")
+        let bodyStart = offset + head.count, end = bodyStart + body.count
+        precondition(offset >= 0 && end <= buffer.count, "OpenSSHAESGCM.seal: filled range outside the buffer")
+        defer { advanceInvocationCounter() }
+        try nonce.withUnsafeBytes { try cipher.restart(iv: $0, encrypt: true) }
+        try cipher.authenticateAdditionalData(aad)
+        try cipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<offset]))
+        try cipher.update(from: head, into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<bodyStart]))
+        try cipher.update(from: body, into: UnsafeMutableRawBufferPointer(rebasing: buffer[bodyStart..<end]))
+        try cipher.updateInPlace(UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        guard cipher.finish() else { throw libcryptoError("EVP_CipherFinal_ex(AES-GCM, seal)") }
+        try cipher.readTag(into: tag)
+    }
+
     /// Verifies `tag` over `aad` and the ciphertext in `buffer` and decrypts `buffer` in place. The
     /// invocation counter advances whether or not the tag verifies (RFC 5647 §7.1: one per packet).
     ///
@@ -71,6 +93,34 @@ public final class OpenSSHAESGCM {
             }
         } catch {
             if let base = buffer.baseAddress { OPENSSL_cleanse(base, buffer.count) }
+            throw error
+        }
+    }
+
+    /// Like `open(aad:inPlace:tag:)`, but decrypts `ciphertext` into `plaintext` (same length, not
+    /// overlapping) and leaves `ciphertext` untouched; a receiver then needs no copy of the plaintext.
+    ///
+    /// - Throws: `CryptoError.authenticationFailed` when the tag is wrong, after zeroing `plaintext`.
+    public func open(aad: UnsafeRawBufferPointer, ciphertext: UnsafeRawBufferPointer,
+                     into plaintext: UnsafeMutableRawBufferPointer, tag: UnsafeRawBufferPointer) throws {
+        defer { advanceInvocationCounter() }
+        guard tag.count == Self.tagByteCount else {
+            throw CryptoError.invalidLength(what: "AES-GCM tag", expected: Self.tagByteCount, actual: tag.count)
+        }
+        guard plaintext.count == ciphertext.count else {
+            throw CryptoError.invalidLength(what: "AES-GCM plaintext buffer", expected: ciphertext.count, actual: plaintext.count)
+        }
+        do {
+            try nonce.withUnsafeBytes { try cipher.restart(iv: $0, encrypt: false) }
+            try cipher.expectTag(tag)
+            try cipher.authenticateAdditionalData(aad)
+            try cipher.update(from: ciphertext, into: plaintext)
+            guard cipher.finish() else {
+                ERR_clear_error()
+                throw CryptoError.authenticationFailed
+            }
+        } catch {
+            if let base = plaintext.baseAddress { OPENSSL_cleanse(base, plaintext.count) }
             throw error
         }
     }

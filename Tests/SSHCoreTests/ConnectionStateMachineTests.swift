@@ -16,9 +16,10 @@ struct ConnectionStateMachineTests {
 
     /// Parses everything the machine wants to send.
     private static func sent(_ machine: inout ConnectionStateMachine) throws -> [SSHMessage] {
-        try machine.takeOutbound().map { payload in
-            var body = payload
-            return try SSHMessage.parse(&body)
+        try machine.takeOutbound().map { message in
+            var payload = message.head
+            if var body = message.body { payload.writeBuffer(&body) }
+            return try SSHMessage.parse(&payload)
         }
     }
 

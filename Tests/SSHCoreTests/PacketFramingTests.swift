@@ -30,6 +30,26 @@ struct PacketFramingTests {
         #expect(decoder.sequenceNumber == 9)
     }
 
+    @Test("A payload given as head and body encodes to the same bytes as the joined payload")
+    func headAndBody() throws {
+        for (headSize, bodySize) in [(9, 0), (9, 1), (9, 32768), (1, 100), (13, 4095)] {
+            var split = PacketEncoder(randomSource: DeterministicRandomSource(seed: [7]))
+            var joined = PacketEncoder(randomSource: DeterministicRandomSource(seed: [7]))
+            let head = ByteBuffer(repeating: 0x5E, count: headSize)
+            let body = ByteBuffer(bytes: (0..<bodySize).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            var whole = head
+            var bodyCopy = body
+            whole.writeBuffer(&bodyCopy)
+            var splitWire = ByteBuffer(), joinedWire = ByteBuffer()
+            try split.encode(payload: head, body: body, into: &splitWire)
+            try joined.encode(payload: whole, into: &joinedWire)
+            #expect(splitWire == joinedWire, "head \(headSize), body \(bodySize)")
+            var decoder = PacketDecoder()
+            decoder.append(&splitWire)
+            #expect(try decoder.nextPayload() == whole)
+        }
+    }
+
     @Test("A packet length over 256 KiB is refused before its bytes arrive")
     func tooLarge() {
         var decoder = PacketDecoder()

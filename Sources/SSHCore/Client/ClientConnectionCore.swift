@@ -162,7 +162,7 @@ package struct ClientConnectionCore {
                 for event in auth.takeEvents() { progress = true; handleAuthEvent(event) }
                 authentication = auth
             }
-            for payload in connection.takeOutbound() { progress = true; transport.send(payload: payload) }
+            for message in connection.takeOutbound() { progress = true; transport.send(message) }
             for event in connection.takeEvents() { progress = true; events.append(.connection(event)) }
         }
     }

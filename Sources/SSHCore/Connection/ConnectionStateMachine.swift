@@ -7,7 +7,7 @@ package struct ConnectionStateMachine {
     private let flow: ChannelFlowConfiguration
     private var channels: [UInt32: ChannelState] = [:]
     private var nextLocalID: UInt32 = 0
-    private var outbound: [ByteBuffer] = []
+    private var outbound: [OutboundMessage] = []
     private var events: [ConnectionEvent] = []
     /// Global requests we sent with want_reply and whose replies are outstanding (RFC 4254 §4).
     private var pendingGlobalReplies = 0
@@ -20,8 +20,8 @@ package struct ConnectionStateMachine {
     /// How many channels exist (opening, open, or closing).
     package var channelCount: Int { channels.count }
 
-    /// Takes the payloads to send.
-    package mutating func takeOutbound() -> [ByteBuffer] {
+    /// Takes the messages to send.
+    package mutating func takeOutbound() -> [OutboundMessage] {
         defer { outbound.removeAll(keepingCapacity: true) }
         return outbound
     }
@@ -58,8 +58,14 @@ package struct ConnectionStateMachine {
             let length = min(data.readableBytes, packetLimit, Int(clamping: channel.sendWindow))
             guard let chunk = data.readSlice(length: length) else { break }
             channel.sendWindow -= UInt64(length)
-            let remote = channel.remoteID
-            emit { ChannelData(recipientChannel: remote, data: chunk).write(to: &$0) }
+            // CHANNEL_DATA (RFC 4254 §5.2): number, recipient and the data's length in a small head;
+            // the data itself goes to the encoder as the body, uncopied until then.
+            var head = ByteBuffer()
+            head.reserveCapacity(9)
+            head.writeInteger(SSHMessageNumber.channelData)
+            head.writeSSHUInt32(channel.remoteID)
+            head.writeSSHUInt32(UInt32(length))
+            outbound.append(OutboundMessage(head: head, body: chunk))
         }
         channels[id] = channel
     }
@@ -269,7 +275,7 @@ package struct ConnectionStateMachine {
     private mutating func emit(_ write: (inout ByteBuffer) -> Void) {
         var payload = ByteBuffer()
         write(&payload)
-        outbound.append(payload)
+        outbound.append(OutboundMessage(payload))
     }
 }
 

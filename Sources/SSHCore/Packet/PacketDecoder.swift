@@ -68,6 +68,13 @@ package struct PacketDecoder {
         }
         let total = 4 + Int(packetLength) + protection.tagLength
         guard buffer.readableBytes >= total else { return nil }
+        if let outOfPlace = protection as? any OutOfPlaceOpening {
+            let payload = try openOutOfPlace(outOfPlace, packetLength: packetLength, total: total, sequenceNumber: sequenceNumber)
+            buffer.moveReaderIndex(forwardBy: total)
+            pendingPacketLength = nil
+            self.sequenceNumber = sequenceNumber &+ 1
+            return payload
+        }
         do {
             try buffer.withUnsafeMutableReadableBytes { bytes in
                 try protection.open(bytes.slice(0..<total), sequenceNumber: sequenceNumber)
@@ -93,6 +100,38 @@ package struct PacketDecoder {
         buffer.moveReaderIndex(forwardBy: total)
         pendingPacketLength = nil
         self.sequenceNumber = sequenceNumber &+ 1
+        return payload
+    }
+
+    /// Decrypts straight from the receive buffer into a new buffer that then belongs to the payload
+    /// alone: one pass over the bytes instead of decrypting in place and copying the payload out.
+    private func openOutOfPlace(_ protection: any OutOfPlaceOpening, packetLength: UInt32, total: Int,
+                                sequenceNumber: UInt32) throws(SSHProtocolError) -> ByteBuffer {
+        let length = Int(packetLength)
+        var plaintext = ByteBuffer()
+        do {
+            try buffer.withUnsafeReadableBytes { bytes in
+                _ = try plaintext.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
+                    try protection.open(UnsafeRawBufferPointer(rebasing: bytes[0..<total]),
+                                        into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<length]),
+                                        sequenceNumber: sequenceNumber)
+                    return length
+                }
+            }
+        } catch CryptoError.authenticationFailed {
+            throw .macMismatch(sequenceNumber: sequenceNumber)
+        } catch {
+            throw .cryptoFailure(String(describing: error))
+        }
+        guard let paddingLength = plaintext.getInteger(at: plaintext.readerIndex, as: UInt8.self) else {
+            throw .invalidPacketLength(packetLength)
+        }
+        let payloadLength = length - Int(paddingLength) - 1
+        // RFC 4253 §6: at least four bytes of padding, and a payload of at least the message number.
+        guard paddingLength >= 4, payloadLength >= 1,
+              let payload = plaintext.getSlice(at: plaintext.readerIndex + 1, length: payloadLength) else {
+            throw .invalidPadding(paddingLength: Int(paddingLength), packetLength: packetLength)
+        }
         return payload
     }
 

@@ -20,9 +20,10 @@ package struct PacketEncoder {
     /// (OpenSSH PROTOCOL §1.10).
     package mutating func resetSequenceNumber() { sequenceNumber = 0 }
 
-    /// Appends one protected packet carrying `payload` to `output`.
-    package mutating func encode(payload: ByteBuffer, into output: inout ByteBuffer) throws(SSHProtocolError) {
-        let payloadLength = payload.readableBytes
+    /// Appends one protected packet carrying `payload` followed by `body` to `output`. The body is
+    /// a separate buffer so that channel data is copied once, straight into the packet.
+    package mutating func encode(payload: ByteBuffer, body: ByteBuffer? = nil, into output: inout ByteBuffer) throws(SSHProtocolError) {
+        let payloadLength = payload.readableBytes + (body?.readableBytes ?? 0)
         let blockSize = protection.blockSize
         let unaligned = (protection.excludesLengthFromAlignment ? 0 : 4) + 1 + payloadLength
         var paddingLength = blockSize - unaligned % blockSize
@@ -34,8 +35,15 @@ package struct PacketEncoder {
         let start = output.writerIndex - output.readerIndex
         output.writeInteger(UInt32(packetLength))
         output.writeInteger(UInt8(paddingLength))
-        var payloadCopy = payload
-        output.writeBuffer(&payloadCopy)
+        let outOfPlace = protection as? any OutOfPlaceSealing
+        if outOfPlace != nil {
+            // Room for the payload, which the protection encrypts straight from `payload` and `body`.
+            output.moveWriterIndex(forwardBy: payloadLength)
+        } else {
+            var payloadCopy = payload
+            output.writeBuffer(&payloadCopy)
+            if var bodyCopy = body { output.writeBuffer(&bodyCopy) }
+        }
         writeRandomPadding(count: paddingLength, into: &output)
         output.writeRepeatingByte(0, count: protection.tagLength)
 
@@ -43,7 +51,16 @@ package struct PacketEncoder {
         let sequenceNumber = self.sequenceNumber
         do {
             try output.withUnsafeMutableReadableBytes { bytes in
-                try protection.seal(bytes.slice(start..<(start + total)), sequenceNumber: sequenceNumber)
+                let packet = bytes.slice(start..<(start + total))
+                if let outOfPlace {
+                    try payload.withUnsafeReadableBytes { head in
+                        try (body ?? ByteBuffer()).withUnsafeReadableBytes { body in
+                            try outOfPlace.seal(packet, payloadHead: head, body: body, sequenceNumber: sequenceNumber)
+                        }
+                    }
+                } else {
+                    try protection.seal(packet, sequenceNumber: sequenceNumber)
+                }
             }
         } catch {
             throw .cryptoFailure(String(describing: error))

@@ -33,6 +33,25 @@ package protocol PacketProtection: AnyObject {
     func seal(_ packet: UnsafeMutableRawBufferPointer, sequenceNumber: UInt32) throws
 }
 
+/// A protection that can also open a packet out of place: it authenticates `packet` (`4 +
+/// packet_length` bytes then the tag) and decrypts the `packet_length` bytes after the length into
+/// `plaintext`, leaving `packet` untouched. The decoder then hands out the payload without copying it.
+package protocol OutOfPlaceOpening: PacketProtection {
+    /// Authenticates `packet` and writes `padding_length ‖ payload ‖ padding` into `plaintext`.
+    /// Throws `CryptoError.authenticationFailed` when the tag does not verify; `plaintext` then holds
+    /// nothing usable.
+    func open(_ packet: UnsafeRawBufferPointer, into plaintext: UnsafeMutableRawBufferPointer, sequenceNumber: UInt32) throws
+}
+
+/// A protection that can also seal with the payload read from elsewhere: `packet` holds the length,
+/// the padding length, room for the payload, the padding and room for the tag; the payload is
+/// `head` followed by `body`, encrypted straight into its place, so the encoder never copies it first.
+package protocol OutOfPlaceSealing: PacketProtection {
+    /// Seals `packet` (layout as in `seal`), taking the payload bytes at offset 5 from `head` then `body`.
+    func seal(_ packet: UnsafeMutableRawBufferPointer, payloadHead head: UnsafeRawBufferPointer,
+              body: UnsafeRawBufferPointer, sequenceNumber: UInt32) throws
+}
+
 /// No protection, for the first key exchange only (RFC 4253 §6: the "none" state before NEWKEYS).
 package final class CleartextProtection: PacketProtection {
     package let blockSize = 8

@@ -54,7 +54,7 @@ package struct ClientTransport {
     var outbound = ByteBuffer()
     var events: [ClientTransportEvent] = []
     var kex = KeyExchangeState.idle
-    var queuedPayloads: [ByteBuffer] = []
+    var queuedPayloads: [OutboundMessage] = []
     /// The session identifier: the first exchange hash, kept across rekeys (RFC 4253 §7.2).
     package internal(set) var sessionID: [UInt8]?
     var firstHostKey: PublicKey?
@@ -143,11 +143,16 @@ package struct ClientTransport {
 
     /// Sends a message from a layer above transport, queued while a key exchange is running.
     package mutating func send(payload: ByteBuffer) {
+        send(OutboundMessage(payload))
+    }
+
+    /// Sends a message whose payload may come in two buffers (channel data), queued like `send(payload:)`.
+    package mutating func send(_ message: OutboundMessage) {
         guard !isClosed else { return }
         if kex.blocksOutboundTraffic {
-            queuedPayloads.append(payload)
+            queuedPayloads.append(message)
         } else {
-            writePacket(payload)
+            writePacket(message)
             checkRekeyVolume()
         }
     }
@@ -309,9 +314,13 @@ package struct ClientTransport {
     // MARK: - Outbound
 
     mutating func writePacket(_ payload: ByteBuffer) {
+        writePacket(OutboundMessage(payload))
+    }
+
+    mutating func writePacket(_ message: OutboundMessage) {
         do {
-            try encoder.encode(payload: payload, into: &outbound)
-            bytesSinceKex.outbound &+= UInt64(payload.readableBytes)
+            try encoder.encode(payload: message.head, body: message.body, into: &outbound)
+            bytesSinceKex.outbound &+= UInt64(message.byteCount)
         } catch {
             close(error, notifyPeer: false)
         }

@@ -1,4 +1,7 @@
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import SSHCore
 import SSHCrypto
@@ -41,10 +44,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         var target: String
         /// Set by `finish` and `closeChannel`: no more data may be queued (it could never be sent).
         var writingEnded = false
-        init(inbound: ChannelInbound, openPromise: EventLoopPromise<Void>, target: String) {
+        /// Set when a local socket on this event loop is joined to the channel: data, EOF and close go
+        /// to it instead of `inbound`.
+        let bridge: ForwardingBridge?
+        init(inbound: ChannelInbound, openPromise: EventLoopPromise<Void>, target: String, bridge: ForwardingBridge? = nil) {
             self.inbound = inbound
             self.openPromise = openPromise
             self.target = target
+            self.bridge = bridge
         }
     }
 
@@ -65,6 +72,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var unansweredKeepalives = 0
     private let startTime = NIODeadline.now()
     private var isReady = false
+    /// True while `pump` runs, so that a nested call (a bridge's write completing at once) leaves the
+    /// draining to the outer loop.
+    private var isPumping = false
+    /// Channel opens sent and not yet answered; while there are any, received data is ACKed at once.
+    private var pendingOpens = 0
     /// Why the connection ended; nil while it is open or when we closed it ourselves.
     private(set) var closeError: SSHError?
     private(set) var isClosed = false
@@ -114,10 +126,30 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
+        let isSmallRead = bytes.readableBytes < Self.interactiveReadLimit
         lastReceivedAt = .now()
         unansweredKeepalives = 0
         core.receive(&bytes)
         pump()
+        if pendingOpens > 0 || isSmallRead { acknowledgeNow(context) }
+    }
+
+    /// Reads below this size are request/response traffic, where a delayed ACK costs a round trip
+    /// of up to 40 ms whenever sshd (which leaves Nagle on for non-tty sessions) has a second small
+    /// packet to send; bulk reads are larger and keep the kernel's delayed ACKs.
+    private static let interactiveReadLimit = 8 * 1024
+
+    /// Sends the TCP ACK for what we just read now rather than after the delayed-ACK timer (Linux
+    /// TCP_QUICKACK). While a channel open waits for its confirmation, sshd's Nagle algorithm holds that
+    /// small reply back as long as it has unacknowledged data in flight, typically the
+    /// hostkeys-00@openssh.com request it sends right after authentication; with our ACK delayed,
+    /// the first forwarded connection would wait about 40 ms.
+    private func acknowledgeNow(_ context: ChannelHandlerContext) {
+        #if os(Linux)
+        let quickAck = ChannelOptions.Types.SocketOption(level: .init(rawValue: Int32(IPPROTO_TCP)),
+                                                         name: .init(rawValue: Int32(TCP_QUICKACK)))
+        try? context.channel.syncOptions?.setOption(quickAck, value: 1)
+        #endif
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -139,9 +171,10 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     // MARK: - Commands (on the event loop)
 
-    /// Opens a direct-tcpip channel; the future completes when the server confirms or refuses.
+    /// Opens a direct-tcpip channel; the future completes when the server confirms or refuses. With a
+    /// `bridge`, the channel's data, EOF and close go to it on this loop rather than to `inbound`.
     func openDirectTCPIP(host: String, port: Int, originatorAddress: String, originatorPort: Int,
-                         inbound: ChannelInbound) -> EventLoopFuture<UInt32> {
+                         inbound: ChannelInbound, bridge: ForwardingBridge? = nil) -> EventLoopFuture<UInt32> {
         guard let context else { preconditionFailure("openDirectTCPIP before the handler was added") }
         guard !isClosed else { return context.eventLoop.makeFailedFuture(closeError ?? Self.closedError) }
         let id = core.withConnection {
@@ -152,8 +185,13 @@ final class ConnectionHandler: ChannelInboundHandler {
             return context.eventLoop.makeFailedFuture(SSHError(code: .channelOpenFailed, message: "too many channels open on this connection"))
         }
         let promise = context.eventLoop.makePromise(of: Void.self)
-        channels[id] = ChannelRecord(inbound: inbound, openPromise: promise, target: "\(host) port \(port)")
+        channels[id] = ChannelRecord(inbound: inbound, openPromise: promise, target: "\(host) port \(port)", bridge: bridge)
+        pendingOpens += 1
+        promise.futureResult.whenComplete { [loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)] _ in
+            loopBound.value.pendingOpens -= 1
+        }
         pump()
+        acknowledgeNow(context)
         let timeout = context.eventLoop.scheduleTask(in: settings.timeouts.channelOpen.timeAmount) { [loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)] in
             let handler = loopBound.value
             guard let record = handler.channels[id], let open = record.openPromise else { return }
@@ -302,7 +340,9 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Writes what the core produced and handles its events, until both are drained.
     private func pump() {
-        guard let context else { return }
+        guard let context, !isPumping else { return }
+        isPumping = true
+        defer { isPumping = false }
         while true {
             var wrote = false
             if let output = core.takeOutbound() {
@@ -388,6 +428,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         case let .channelOpened(id):
             if let record = channels[id], let promise = record.openPromise {
                 record.openPromise = nil
+                record.bridge?.channelOpened(id: id)
                 promise.succeed()
             }
         case let .channelOpenFailed(id, code, description):
@@ -400,16 +441,20 @@ final class ConnectionHandler: ChannelInboundHandler {
                 channelOpenFailureReason: code))
             record.openPromise = nil
             record.inbound.finish(error: SSHError(code: .channelOpenFailed, message: "channel open failed"))
+            record.bridge?.remoteClosed()
         case let .data(id, data):
             guard let record = channels[id] else { return }
-            if record.inbound.deliver(data) {
+            if let bridge = record.bridge {
+                bridge.deliver(data)
+            } else if record.inbound.deliver(data) {
                 core.withConnection { $0.consumed(data.readableBytes, on: id) }
             }
         case let .endOfFile(id):
-            channels[id]?.inbound.finish()
+            if let bridge = channels[id]?.bridge { bridge.remoteFinished() } else { channels[id]?.inbound.finish() }
         case let .channelClosed(id):
             guard let record = channels.removeValue(forKey: id) else { return }
             record.inbound.finish()
+            record.bridge?.remoteClosed()
             record.openPromise?.fail(SSHError(code: .channelOpenFailed, message: "the channel to \(record.target) closed before it opened"))
             for (_, promise) in record.pendingWrites {
                 promise.fail(SSHError(code: .channelClosed, message: "the channel to \(record.target) closed before all data was sent"))
@@ -472,6 +517,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         for (_, record) in channels {
             record.openPromise?.fail(failure)
             record.inbound.finish(error: error)
+            record.bridge?.remoteClosed()
             for (_, promise) in record.pendingWrites { promise.fail(failure) }
         }
         channels.removeAll()

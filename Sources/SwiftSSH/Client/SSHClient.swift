@@ -260,6 +260,8 @@ public final class SSHClient: Sendable {
         let handlerPromise = eventLoop.makePromise(of: NIOLoopBound<ConnectionHandler>.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.timeouts.connect.timeAmount)
+            // Reads of up to 256 KiB: a full window of packets arrives in a few syscalls.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ConnectionHandler(configuration: configuration, randomSource: randomSource,
@@ -273,7 +275,9 @@ public final class SSHClient: Sendable {
         do {
             switch transport {
             case .tcp:
-                channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
+                // TCP_NODELAY: a TCP option (NIO's `.socketOption(.tcp_nodelay)` would set SO_DEBUG); not
+                // for the jump bridge's AF_UNIX socket, which has no TCP options.
+                channel = try await bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .connect(host: settings.host, port: settings.port).get()
             case let .jumpHost(jumpBridge):
                 bridge = jumpBridge

@@ -41,6 +41,12 @@ package final class ClientSupervisor: Sendable {
         supervisor.withLock { $0 = task }
     }
 
+    /// The client in use right now, if it is connected; never waits.
+    var activeClient: SSHClient? {
+        guard let client = state.withLock({ $0.client }), client.isActive else { return nil }
+        return client
+    }
+
     /// The current client, waiting up to the policy's connection wait time while reconnecting; nil when
     /// none comes in time.
     func currentClient() async -> SSHClient? {

@@ -83,16 +83,27 @@ public final class LocalForwarder: Sendable {
                               bindHost: String, bindPort: Int, targetHost: String, targetPort: Int, logger: Logger,
                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                               connectionLimit: Int? = nil) async throws -> LocalForwarder {
-        let server: NIOAsyncChannel<Connection, Never>
+        let server: NIOAsyncChannel<Accepted, Never>
+        // Accepted sockets go to the SSH connection's event loop, where `ForwardingBridge` joins them
+        // to their channel without a thread hop. The handler is installed before the socket is
+        // registered, so nothing it reads (not even data and EOF read at once) is lost.
+        let childGroup: any EventLoopGroup = supervisor.activeClient?.channel.eventLoop ?? group
         do {
-            server = try await ServerBootstrap(group: group)
+            server = try await ServerBootstrap(group: group, childGroup: childGroup)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
+                // Start small (each idle connection keeps its receive buffer) and grow to 256 KiB reads under load.
+                .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 256 * 1024))
                 .bind(host: bindHost, port: bindPort) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try Connection(wrappingChannelSynchronously: channel,
-                                       configuration: .init(isOutboundHalfClosureEnabled: true))
+                        if let client = supervisor.activeClient, client.channel.eventLoop === channel.eventLoop {
+                            let bridge = ForwardingBridge()
+                            try channel.pipeline.syncOperations.addHandler(bridge)
+                            return .bridged(channel, NIOLoopBound(bridge, eventLoop: channel.eventLoop), client)
+                        }
+                        return .tasks(try Connection(wrappingChannelSynchronously: channel,
+                                                     configuration: .init(isOutboundHalfClosureEnabled: true)))
                     }
                 }
         } catch {
@@ -136,7 +147,13 @@ public final class LocalForwarder: Sendable {
 
     // MARK: - Accept loop
 
-    private func run(_ server: NIOAsyncChannel<Connection, Never>) async {
+    /// An accepted connection: joined on the SSH connection's event loop, or copied by tasks.
+    enum Accepted: Sendable {
+        case bridged(any Channel, NIOLoopBound<ForwardingBridge>, SSHClient)
+        case tasks(NIOAsyncChannel<ByteBuffer, ByteBuffer>)
+    }
+
+    private func run(_ server: NIOAsyncChannel<Accepted, Never>) async {
         await withTaskGroup(of: Void.self) { group in
             do {
                 try await server.executeThenClose { inbound in
@@ -174,13 +191,52 @@ public final class LocalForwarder: Sendable {
         }
     }
 
-    private func forward(_ connection: Connection) async {
-        let peer = connection.channel.remoteAddress
+    private func forward(_ accepted: Accepted) async {
         statisticsState.withLock {
             $0.activeConnections += 1
             $0.totalConnections += 1
         }
         defer { statisticsState.withLock { $0.activeConnections -= 1 } }
+        switch accepted {
+        case let .bridged(local, bridge, client): await forwardOnLoop(local, bridge: bridge, client: client)
+        case let .tasks(connection): await forwardWithTasks(connection)
+        }
+    }
+
+    /// The fast path: socket and SSH connection share an event loop, and `ForwardingBridge` moves the
+    /// bytes there. Returns when the local connection has closed.
+    private func forwardOnLoop(_ local: any Channel, bridge: NIOLoopBound<ForwardingBridge>, client: SSHClient) async {
+        let handler = client.handler
+        let counters = ForwardingBridge.Counters(
+            toTarget: { count in self.statisticsState.withLock { $0.bytesToTarget += UInt64(count) } },
+            fromTarget: { count in self.statisticsState.withLock { $0.bytesFromTarget += UInt64(count) } })
+        let (host, port) = target
+        let peer = local.remoteAddress
+        let opened = local.eventLoop.flatSubmit { () -> EventLoopFuture<UInt32> in
+            bridge.value.attach(to: handler.value, counters: counters)
+            return handler.value.openDirectTCPIP(host: host, port: port, originatorAddress: peer?.ipAddress ?? "127.0.0.1",
+                                                 originatorPort: peer?.port ?? 0, inbound: ChannelInbound { _ in },
+                                                 bridge: bridge.value)
+        }
+        do {
+            _ = try await opened.get()
+        } catch {
+            statisticsState.withLock { $0.failedConnections += 1 }
+            logger.warning("channel open failed; closing the local connection", metadata: ["reason": "\(error)"])
+            try? await local.close()
+            return
+        }
+        await withTaskCancellationHandler {
+            try? await local.closeFuture.get()
+        } onCancel: {
+            local.close(promise: nil)
+        }
+    }
+
+    /// The general path, for a socket accepted while the SSH connection was down or on another event
+    /// loop: two tasks copy through `SSHChannel`.
+    private func forwardWithTasks(_ connection: Connection) async {
+        let peer = connection.channel.remoteAddress
         do {
             try await connection.executeThenClose { inbound, outbound in
                 guard let client = await supervisor.currentClient() else {
