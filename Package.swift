@@ -65,6 +65,14 @@ let package = Package(
             path: "Tests/SSHDHarness",
             swiftSettings: strictSwift6
         ),
+        // Test-only support: a scripted hostile SSH server with real crypto and its own encoders,
+        // deliberately independent of SSHCore's codecs (it imports only SSHCrypto).
+        .target(
+            name: "HostileServer",
+            dependencies: ["SSHCrypto"],
+            path: "Tests/HostileServer",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "SSHCryptoTests",
             dependencies: ["SSHCrypto"],
@@ -72,13 +80,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SSHCoreTests",
-            dependencies: ["SSHCore", "SSHCrypto", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSwift6
         ),
         .testTarget(
             name: "SwiftSSHTests",
             dependencies: [
-                "SwiftSSH", "SSHCore", "SSHCrypto", "SSHDHarness",
+                "SwiftSSH", "SSHCore", "SSHCrypto", "SSHDHarness", "HostileServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

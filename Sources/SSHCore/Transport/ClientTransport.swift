@@ -105,6 +105,12 @@ package struct ClientTransport {
         return outbound
     }
 
+    /// Inbound bytes held (version-line remainder plus undecoded packet bytes) and the receive buffer's
+    /// allocated size; hostile-server tests check both stay bounded.
+    package var inboundFootprint: (buffered: Int, capacity: Int) {
+        (versionReader.pendingByteCount + decoder.bufferedByteCount, decoder.bufferCapacity)
+    }
+
     /// Takes the events that happened since the last call.
     package mutating func takeEvents() -> [ClientTransportEvent] {
         defer { events.removeAll(keepingCapacity: true) }
