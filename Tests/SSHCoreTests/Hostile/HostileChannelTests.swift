@@ -206,3 +206,42 @@ struct HostileChannelTests {
         harness.expectKeepaliveRoundTrip()
     }
 }
+
+/// Regression tests for client bugs the hostile server found.
+@Suite("Hostile server: regressions")
+struct HostileRegressionTests {
+    /// Bug: ClientConnectionCore reported connection-layer events (channel data) after a transport
+    /// close that arrived in the same read, so the NIO layer, which drops its channels on close,
+    /// lost the last bytes the server sent before DISCONNECT.
+    @Test("Regression: channel data arriving right before DISCONNECT is reported before the close")
+    func dataBeforeDisconnectIsNotReorderedBehindClose() throws {
+        var harness = try HostileHarness(HostileScript.channelOpen())
+        harness.run()
+        harness.openChannel()
+        harness.server.append([.packet(HostileMessage.channelData(recipient: 0, Array("last words".utf8))),
+                               .packet(HostileMessage.channelEOF(recipient: 0)),
+                               .packet(HostileMessage.disconnect(reason: 11, description: Array("bye".utf8)))])
+        harness.run()
+        harness.expectClosed(with: .disconnectedByPeer(reasonCode: 11, description: "bye"), notifiesPeer: false)
+        let dataIndex = harness.events.firstIndex { if case .connection(.data(0, _)) = $0 { return true } else { return false } }
+        let eofIndex = harness.events.firstIndex { if case .connection(.endOfFile(0)) = $0 { return true } else { return false } }
+        let closeIndex = harness.events.firstIndex { if case .closed = $0 { return true } else { return false } }
+        let data = try #require(dataIndex), eof = try #require(eofIndex), close = try #require(closeIndex)
+        #expect(data < eof && eof < close, "events out of order: data \(data), EOF \(eof), close \(close)")
+    }
+
+    /// The same bug seen through user authentication: the events of a message must come out in the
+    /// order the messages arrived, also when a close follows in the same read.
+    @Test("Regression: a banner arriving right before DISCONNECT is reported before the close")
+    func bannerBeforeDisconnect() throws {
+        var harness = try HostileHarness(HostileScript.handshake() + [
+            .awaitMessage(HostileMessage.userAuthRequest), .packet(HostileMessage.banner(Array("hello".utf8))),
+            .packet(HostileMessage.disconnect(reason: 11, description: Array("bye".utf8))),
+        ])
+        harness.run()
+        harness.expectClosed(with: .disconnectedByPeer(reasonCode: 11, description: "bye"), notifiesPeer: false)
+        let bannerIndex = try #require(harness.events.firstIndex { if case .authentication(.banner) = $0 { return true } else { return false } })
+        let closeIndex = try #require(harness.events.firstIndex { if case .closed = $0 { return true } else { return false } })
+        #expect(bannerIndex < closeIndex)
+    }
+}

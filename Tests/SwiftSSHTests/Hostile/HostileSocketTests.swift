@@ -1,0 +1,147 @@
+import HostileServer
+import NIOCore
+import SSHCore
+import Testing
+@testable import SwiftSSH
+
+/// Hostile-server cases through the real NIO `SSHClient` over a loopback TCP socket: each checks the
+/// public error, the time it took, and that the client released its socket (the server saw it close)
+/// and its channel streams (reads end).
+@Suite("Hostile server over loopback TCP")
+struct HostileSocketTests {
+    private static let deadline: Duration = .seconds(10)
+
+    private static var timeouts: SSHTimeouts {
+        var timeouts = SSHTimeouts()
+        timeouts.connect = .seconds(5)
+        timeouts.handshake = .seconds(2)
+        timeouts.authentication = .seconds(5)
+        timeouts.channelOpen = .seconds(5)
+        return timeouts
+    }
+
+    private static func connect(_ server: HostileLoopbackServer) async throws -> SSHClient {
+        try await SSHClient.connect(host: "127.0.0.1", port: server.port, user: "tester", authentication: [.password("unused")],
+                                    hostKeyValidator: .insecurelyAcceptAnyHostKey(), timeouts: timeouts)
+    }
+
+    /// Connecting fails with `code` within the deadline, and the client's socket is closed.
+    private static func expectConnectFails(_ script: [HostileStep], code: SSHError.Code, messageContains text: String = "",
+                                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let server = try await HostileLoopbackServer.start(script)
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let client = try await connect(server)
+            await client.close()
+            Issue.record("connected to a hostile server", sourceLocation: sourceLocation)
+        } catch let error as SSHError {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+            #expect(text.isEmpty || error.message.contains(text), "\(error)", sourceLocation: sourceLocation)
+            #expect(isPrintable(error.message), sourceLocation: sourceLocation)
+        }
+        #expect(clock.now - start < deadline, sourceLocation: sourceLocation)
+        #expect(await server.waitUntilAllClosed(), "the client kept its socket open", sourceLocation: sourceLocation)
+        #expect(server.acceptedConnections == 1, sourceLocation: sourceLocation)
+        await server.stop()
+    }
+
+    @Test("A server that closes before its version line: connectionClosed, socket released")
+    func earlyClose() async throws {
+        try await Self.expectConnectFails([.close], code: .connectionClosed)
+    }
+
+    @Test("A server that closes in the middle of its version line: connectionClosed, socket released")
+    func closeMidVersion() async throws {
+        try await Self.expectConnectFails([.raw(Array("SSH-2.0-Half".utf8)), .close], code: .connectionClosed)
+    }
+
+    @Test("A server that stalls after its version line: the handshake times out and the socket is released")
+    func stallAfterVersion() async throws {
+        try await Self.expectConnectFails([.version("SSH-2.0-Stall")], code: .timeout, messageContains: "did not complete")
+    }
+
+    @Test("A preamble flood over TCP fails the version exchange")
+    func preambleFlood() async throws {
+        try await Self.expectConnectFails([.raw(Array(String(repeating: "flood\r\n", count: 1025).utf8))], code: .versionExchangeFailed,
+                                          messageContains: "1024")
+    }
+
+    @Test("A bad host-key signature over TCP fails the key exchange")
+    func badSignature() async throws {
+        try await Self.expectConnectFails([.version("SSH-2.0-Forger"), .kexInit, .awaitMessage(HostileMessage.kexInitMessage),
+                                           .kexReply(.corruptSignature), .newKeys], code: .keyExchangeFailed, messageContains: "does not verify")
+    }
+
+    @Test("A tampered packet after authentication ends the connection with a protocol error and releases the socket")
+    func tamperedAfterAuth() async throws {
+        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + [
+            .awaitMessage(HostileMessage.channelOpen), .tampered(HostileMessage.ignore([UInt8](repeating: 1, count: 64)), .tag),
+        ])
+        let client = try await Self.connect(server)
+        await #expect(throws: SSHError.self) { _ = try await client.openDirectTCPIP(host: "db.internal", port: 5432) }
+        let reason = await client.waitUntilClosed()
+        #expect(reason?.code == .protocolError, "\(String(describing: reason))")
+        #expect(reason?.message.contains("message authentication failed") == true)
+        #expect(!client.isActive)
+        #expect(await server.waitUntilAllClosed())
+        await server.stop()
+    }
+
+    @Test("Regression (data lost before DISCONNECT): the last echo is read, then reads end, the error is escaped, the socket is released")
+    func disconnectWithEscapes() async throws {
+        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + [
+            .awaitMessage(HostileMessage.channelOpen), .confirmChannel(senderChannel: 100, window: 1 << 20, maximumPacket: 32 * 1024),
+            .awaitMessage(HostileMessage.channelData), .echoLastChannelData(recipient: 0),
+            .packet(HostileMessage.disconnect(reason: 2, description: Array("bye\u{1b}[2J\r\n\u{202E}".utf8))),
+        ])
+        let client = try await Self.connect(server)
+        let channel = try await client.openDirectTCPIP(host: "db.internal", port: 5432)
+        try await channel.write(Array("ping".utf8))
+        var iterator = channel.makeAsyncIterator()
+        // Regression: the echo arrives in the same read as the DISCONNECT and used to be lost.
+        let echo = try await iterator.next()
+        #expect(echo.map { String(buffer: $0) } == "ping")
+        var ended = false
+        do {
+            while try await iterator.next() != nil {}
+            ended = true
+        } catch {
+            ended = true
+        }
+        #expect(ended)
+        let reason = await client.waitUntilClosed()
+        #expect(reason?.code == .disconnectedByServer, "\(String(describing: reason))")
+        #expect(reason?.message.contains("bye\\x1b[2J\\x0d\\x0a\\u{202E}") == true, "\(String(describing: reason))")
+        #expect(reason.map { isPrintable($0.message) } == true)
+        #expect(await server.waitUntilAllClosed())
+        await server.stop()
+    }
+
+    @Test("10,000 IGNOREs and DEBUGs over TCP are absorbed and a channel round trip still works")
+    func floodThenEcho() async throws {
+        var script = HostileScript.authenticated()
+        for index in 0..<10_000 {
+            script.append(.packet(index % 2 == 0 ? HostileMessage.ignore([UInt8](repeating: 0x2A, count: 100))
+                                                 : HostileMessage.debug(Array("noise \u{1b}[5m".utf8), display: false)))
+        }
+        script += [.awaitMessage(HostileMessage.channelOpen), .confirmChannel(senderChannel: 100, window: 1 << 20, maximumPacket: 32 * 1024),
+                   .awaitMessage(HostileMessage.channelData), .echoLastChannelData(recipient: 0)]
+        let server = try await HostileLoopbackServer.start(script)
+        let client = try await Self.connect(server)
+        let channel = try await client.openDirectTCPIP(host: "db.internal", port: 5432)
+        try await channel.write(Array("still here".utf8))
+        var iterator = channel.makeAsyncIterator()
+        let echo = try await iterator.next()
+        #expect(echo.map { String(buffer: $0) } == "still here")
+        await client.close()
+        #expect(await client.waitUntilClosed() != nil || !client.isActive)
+        #expect(await server.waitUntilAllClosed())
+        await server.stop()
+    }
+}
+
+/// True when `text` has no C0 control, DEL or C1 control.
+private func isPrintable(_ text: String) -> Bool {
+    !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+}
