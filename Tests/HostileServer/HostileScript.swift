@@ -53,6 +53,9 @@ public enum KexReplyFault: Sendable, Equatable {
     case wrongExchangeHash
     /// Extra bytes after the signature.
     case trailingBytes
+    /// Another Ed25519 host key (made from this seed) presents and signs the reply: a valid proof of
+    /// a different identity.
+    case otherHostKey(seed: UInt8)
 }
 
 /// Where `tampered` flips a bit.

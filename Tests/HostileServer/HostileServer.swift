@@ -289,7 +289,12 @@ public struct HostileServer {
         }
         if case let .serverPublicValue(value) = fault { serverValue = value }
         var blob = hostKeyBlob
+        var signer = hostKey
         if case let .hostKeyBlob(value) = fault { blob = value }
+        if case let .otherHostKey(seed) = fault {
+            signer = try Ed25519PrivateKey(seed: SecureBytes([UInt8](repeating: seed, count: 32)))
+            blob = HostileWire.string("ssh-ed25519") + HostileWire.string(signer.publicKey.rawRepresentation)
+        }
 
         let hashedVersion = fault == .wrongExchangeHash ? serverVersion + "X" : serverVersion
         var transcript = HostileWire.string(clientVersion) + HostileWire.string(hashedVersion)
@@ -299,7 +304,7 @@ public struct HostileServer {
         let session = sessionID ?? exchangeHash
         sessionID = session
 
-        var signature = try hostKey.signature(for: exchangeHash)
+        var signature = try signer.signature(for: exchangeHash)
         if fault == .corruptSignature { signature[0] ^= 0x01 }
         var algorithmName = "ssh-ed25519"
         if case let .signatureAlgorithmName(name) = fault { algorithmName = name }

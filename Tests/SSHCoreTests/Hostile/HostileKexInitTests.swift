@@ -128,3 +128,50 @@ struct HostileKexInitTests {
         harness.expectClosed(with: .unexpectedMessage(number: 6, phase: "key exchange"))
     }
 }
+
+/// RFC 4253 §9: key re-exchange started by a hostile server.
+@Suite("Hostile server: rekey")
+struct HostileRekeyTests {
+    private static let rekey: [HostileStep] = [.kexInit, .awaitMessage(HostileMessage.kexInitMessage), .kexReply(.none), .newKeys]
+
+    @Test("A server-initiated rekey completes and the connection keeps working")
+    func serverRekey() throws {
+        var harness = try HostileHarness(HostileScript.authenticated() + Self.rekey)
+        harness.run()
+        harness.expectAlive()
+        #expect(harness.client.transport.completedKeyExchanges == 2)
+        harness.expectKeepaliveRoundTrip()
+    }
+
+    @Test("A rekey that presents another (validly signed) host key is refused")
+    func rekeyChangesHostKey() throws {
+        var harness = try HostileHarness(HostileScript.authenticated()
+            + [.kexInit, .awaitMessage(HostileMessage.kexInitMessage), .kexReply(.otherHostKey(seed: 0x66)), .newKeys])
+        harness.run()
+        harness.expectClosed(with: .hostKeyRejected("the server presented a different host key during a rekey"))
+    }
+
+    @Test("Channel data in the middle of a rekey is refused")
+    func channelDataDuringRekey() throws {
+        var harness = try HostileHarness(HostileScript.channelOpen())
+        harness.run()
+        harness.openChannel()
+        harness.server.append([.kexInit, .packet(HostileMessage.channelData(recipient: 0, [1, 2, 3]))])
+        harness.run()
+        harness.expectClosed(with: .unexpectedMessage(number: 94, phase: "key exchange"))
+    }
+
+    @Test("Bytes that pile up while the host key is being verified are capped at 1 MiB")
+    func floodWhileHostKeyPending() throws {
+        var harness = try HostileHarness([.version("SSH-2.0-Impatient"), .kexInit, .awaitMessage(HostileMessage.kexInitMessage),
+                                          .kexReply(.none), .newKeys]
+            + Array(repeating: .packet(HostileMessage.ignore([UInt8](repeating: 0x42, count: 32 * 1024))), count: 64))
+        harness.defersHostKeyDecision = true
+        // While paused the limit is ClientTransportConfiguration.maximumBufferedBytesWhilePaused (1 MiB)
+        // plus the chunk that crossed it; ByteBuffer doubles its storage, so capacity stays ≤ 2 MiB.
+        harness.bufferedLimit = (1 << 20) + harness.chunkSize
+        harness.capacityLimit = 2 << 20
+        harness.run()
+        harness.expectClosed(with: .bufferLimitExceeded("more than 1048576 bytes arrived while waiting for the host-key decision"))
+    }
+}
