@@ -73,6 +73,14 @@ let package = Package(
             path: "Tests/HostileServer",
             swiftSettings: strictSwift6
         ),
+        // Test-only support: the bodies of the libFuzzer targets in Fuzz/, shared so swift test replays
+        // the fuzz corpus and every regression input through the same code.
+        .target(
+            name: "FuzzBodies",
+            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/FuzzBodies",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "SSHCryptoTests",
             dependencies: ["SSHCrypto"],
@@ -80,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SSHCoreTests",
-            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", "FuzzBodies", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSwift6
         ),
         .testTarget(

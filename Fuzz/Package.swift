@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // libFuzzer targets for SwiftSSH's parsers. A package of its own so the fuzz executables (which have
 // no main: libFuzzer supplies it) never enter the library's normal build. The library targets are
-// symlinks to ../Sources, so `package` declarations stay visible. Build and run with Scripts/fuzz.
+// symlinks to ../Sources (and the fuzz bodies to ../Tests/FuzzBodies), so `package` declarations stay visible. Build and run with Scripts/fuzz.
 import PackageDescription
 
 let settings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -18,10 +18,12 @@ let package = Package(
         .target(name: "SSHCrypto", dependencies: ["CLibcrypto"], swiftSettings: settings),
         .target(name: "SSHCore", dependencies: ["SSHCrypto", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
         .target(name: "HostileServer", dependencies: ["SSHCrypto"], swiftSettings: settings),
+        .target(name: "FuzzBodies", dependencies: ["SSHCore", "SSHCrypto", "HostileServer", .product(name: "NIOCore", package: "swift-nio")],
+                swiftSettings: settings),
     ] + fuzzTargets.map { name in
         .executableTarget(
             name: name,
-            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["FuzzBodies"],
             swiftSettings: settings + [.unsafeFlags(["-parse-as-library"])]
         )
     }
