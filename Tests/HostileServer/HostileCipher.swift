@@ -130,7 +130,10 @@ public final class HostileCipher {
 
 /// Why the hostile server itself stopped (its own checks on what the client sent).
 public enum HostileServerError: Error, Equatable, Sendable {
+    /// A packet from the client failed its MAC (our key derivation disagrees with the client's).
     case clientMACFailed
+    /// A packet from the client could not be framed or parsed.
     case clientPacketMalformed(String)
+    /// The script asked for something impossible in the current state.
     case scriptFailed(String)
 }

@@ -33,6 +33,8 @@ public enum HostileStep: Sendable {
     case confirmChannel(senderChannel: UInt32, window: UInt32, maximumPacket: UInt32)
     /// Sends the data of the client's last awaited CHANNEL_DATA back to `recipient`.
     case echoLastChannelData(recipient: UInt32)
+    /// Marks every client message received so far as seen: the next `awaitMessage` waits for a new one.
+    case forgetReceived
     /// Closes the connection (the socket adapter then closes its socket).
     case close
 }
@@ -70,11 +72,17 @@ public enum TamperRegion: Sendable, Equatable {
 
 /// The algorithm lists of our KEXINIT.
 public struct HostileOffer: Sendable {
+    /// Key-exchange methods, with the ext-info and strict-kex markers.
     public var kex = ["curve25519-sha256", "ext-info-s", "kex-strict-s-v00@openssh.com"]
+    /// Host-key algorithms.
     public var hostKey = ["ssh-ed25519"]
+    /// Ciphers, both directions.
     public var ciphers = ["aes128-gcm@openssh.com"]
+    /// MACs, both directions.
     public var macs = ["hmac-sha2-256-etm@openssh.com"]
+    /// Compression methods, both directions.
     public var compression = ["none"]
+    /// The `first_kex_packet_follows` flag (RFC 4253 §7.1).
     public var firstKexPacketFollows = false
     /// Creates the defaults: curve25519, Ed25519, AES-GCM, strict kex.
     public init() {}

@@ -170,6 +170,8 @@ public struct HostileServer {
             var offset = 5
             guard let bytes = HostileWire.readString(data, at: &offset) else { throw HostileServerError.clientPacketMalformed("CHANNEL_DATA") }
             try sendPacket(HostileMessage.channelData(recipient: recipient, bytes))
+        case .forgetReceived:
+            consumed = received.count
         case .close:
             isClosed = true
         }

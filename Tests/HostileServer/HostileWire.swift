@@ -45,36 +45,67 @@ public enum HostileWire {
 
 /// Message numbers the hostile server sends or waits for (RFC 4250 §4.1).
 public enum HostileMessage {
+    /// SSH_MSG_DISCONNECT (1).
     public static let disconnect: UInt8 = 1
+    /// SSH_MSG_IGNORE (2).
     public static let ignore: UInt8 = 2
+    /// SSH_MSG_UNIMPLEMENTED (3).
     public static let unimplemented: UInt8 = 3
+    /// SSH_MSG_DEBUG (4).
     public static let debug: UInt8 = 4
+    /// SSH_MSG_SERVICE_REQUEST (5).
     public static let serviceRequest: UInt8 = 5
+    /// SSH_MSG_SERVICE_ACCEPT (6).
     public static let serviceAccept: UInt8 = 6
+    /// SSH_MSG_EXT_INFO (7).
     public static let extInfo: UInt8 = 7
+    /// SSH_MSG_KEXINIT (20).
     public static let kexInit: UInt8 = 20
+    /// SSH_MSG_NEWKEYS (21).
     public static let newKeys: UInt8 = 21
+    /// SSH_MSG_KEX_ECDH_INIT / KEXDH_INIT (30).
     public static let kexInitMessage: UInt8 = 30
+    /// SSH_MSG_KEX_ECDH_REPLY / KEXDH_REPLY (31).
     public static let kexReply: UInt8 = 31
+    /// SSH_MSG_USERAUTH_REQUEST (50).
     public static let userAuthRequest: UInt8 = 50
+    /// SSH_MSG_USERAUTH_FAILURE (51).
     public static let userAuthFailure: UInt8 = 51
+    /// SSH_MSG_USERAUTH_SUCCESS (52).
     public static let userAuthSuccess: UInt8 = 52
+    /// SSH_MSG_USERAUTH_BANNER (53).
     public static let userAuthBanner: UInt8 = 53
+    /// SSH_MSG_USERAUTH_INFO_REQUEST, also PK_OK and PASSWD_CHANGEREQ (60).
     public static let userAuthInfoRequest: UInt8 = 60
+    /// SSH_MSG_USERAUTH_INFO_RESPONSE (61).
     public static let userAuthInfoResponse: UInt8 = 61
+    /// SSH_MSG_GLOBAL_REQUEST (80).
     public static let globalRequest: UInt8 = 80
+    /// SSH_MSG_REQUEST_SUCCESS (81).
     public static let requestSuccess: UInt8 = 81
+    /// SSH_MSG_REQUEST_FAILURE (82).
     public static let requestFailure: UInt8 = 82
+    /// SSH_MSG_CHANNEL_OPEN (90).
     public static let channelOpen: UInt8 = 90
+    /// SSH_MSG_CHANNEL_OPEN_CONFIRMATION (91).
     public static let channelOpenConfirmation: UInt8 = 91
+    /// SSH_MSG_CHANNEL_OPEN_FAILURE (92).
     public static let channelOpenFailure: UInt8 = 92
+    /// SSH_MSG_CHANNEL_WINDOW_ADJUST (93).
     public static let channelWindowAdjust: UInt8 = 93
+    /// SSH_MSG_CHANNEL_DATA (94).
     public static let channelData: UInt8 = 94
+    /// SSH_MSG_CHANNEL_EXTENDED_DATA (95).
     public static let channelExtendedData: UInt8 = 95
+    /// SSH_MSG_CHANNEL_E_O_F (96).
     public static let channelEOF: UInt8 = 96
+    /// SSH_MSG_CHANNEL_CLOSE (97).
     public static let channelClose: UInt8 = 97
+    /// SSH_MSG_CHANNEL_REQUEST (98).
     public static let channelRequest: UInt8 = 98
+    /// SSH_MSG_CHANNEL_SUCCESS (99).
     public static let channelSuccess: UInt8 = 99
+    /// SSH_MSG_CHANNEL_FAILURE (100).
     public static let channelFailure: UInt8 = 100
 
     // MARK: - Payload builders (each a whole payload, message number first)

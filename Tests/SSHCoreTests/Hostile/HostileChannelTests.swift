@@ -245,3 +245,57 @@ struct HostileRegressionTests {
         #expect(bannerIndex < closeIndex)
     }
 }
+
+/// Regression: a server that starts a key exchange and never finishes it held our outbound direction
+/// while the layers above kept sending, and everything they sent was queued without bound (up to the
+/// 4 GiB window such a server grants). The core now fails closed past a limit, and SSHClient stops
+/// flushing channel writes while a key exchange holds the outbound direction.
+@Suite("Hostile server: stalled key exchange")
+struct HostileStalledKexTests {
+    private static func stalledRekey() throws -> HostileHarness {
+        var harness = try HostileHarness(HostileScript.channelOpen(window: UInt32.max))
+        harness.run()
+        harness.openChannel()
+        harness.server.append([.kexInit, .awaitMessage(HostileMessage.kexInitMessage)])
+        harness.run()
+        #expect(harness.client.transport.isOutboundPaused)
+        return harness
+    }
+
+    @Test("Regression: data sent during a stalled server rekey is capped, and the connection fails closed")
+    func queuedDataIsBounded() throws {
+        var harness = try Self.stalledRekey()
+        let chunk = ByteBuffer(repeating: 0x51, count: 64 * 1024)
+        var rounds = 0
+        while !harness.client.isClosed, rounds < 1024 { // 64 MiB at most
+            rounds += 1
+            harness.client.withConnection { connection in
+                var data = chunk
+                connection.send(&data, on: 0)
+            }
+            harness.run()
+        }
+        harness.expectClosed(with: .bufferLimitExceeded("more than 16777216 bytes waited for the server to finish a key exchange"))
+        #expect(rounds <= 257, "closed only after \(rounds) chunks of 64 KiB")
+    }
+
+    @Test("Data queued during a rekey that completes is sent afterwards, in order")
+    func queuedDataFlowsAfterRekey() throws {
+        var harness = try Self.stalledRekey()
+        for index in 0..<16 {
+            harness.client.withConnection { connection in
+                var data = ByteBuffer(repeating: UInt8(index), count: 1000)
+                connection.send(&data, on: 0)
+            }
+        }
+        harness.run()
+        #expect(harness.client.transport.queuedPayloadBytes > 16_000)
+        harness.server.append([.kexReply(.none), .newKeys])
+        harness.run()
+        harness.expectAlive()
+        #expect(harness.client.transport.queuedPayloadBytes == 0)
+        let firstBytes = harness.server.received.filter { $0.first == HostileMessage.channelData }.compactMap { $0.count > 9 ? $0[9] : nil }
+        #expect(firstBytes == (0..<16).map { UInt8($0) })
+        harness.expectChannelEcho()
+    }
+}

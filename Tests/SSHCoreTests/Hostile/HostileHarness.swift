@@ -172,7 +172,7 @@ struct HostileHarness {
     /// sees the reply. Requires an authenticated connection.
     mutating func expectKeepaliveRoundTrip(sourceLocation: SourceLocation = #_sourceLocation) {
         let repliesBefore = connectionEvents.filter { $0 == .globalRequestReply(success: true) }.count
-        server.append(HostileScript.keepaliveReply)
+        server.append([.forgetReceived] + HostileScript.keepaliveReply)
         client.sendKeepalive()
         run()
         expectAlive(sourceLocation: sourceLocation)
@@ -184,7 +184,7 @@ struct HostileHarness {
     /// channel, and the client reports them.
     mutating func expectChannelEcho(channel id: UInt32 = 0, sourceLocation: SourceLocation = #_sourceLocation) {
         let marker = ByteBuffer(string: "round trip \(events.count)")
-        server.append([.awaitMessage(HostileMessage.channelData), .echoLastChannelData(recipient: id)])
+        server.append([.forgetReceived, .awaitMessage(HostileMessage.channelData), .echoLastChannelData(recipient: id)])
         client.withConnection { connection in
             var data = marker
             connection.send(&data, on: id)

@@ -1,6 +1,7 @@
 import HostileServer
 import NIOCore
 import SSHCore
+import Synchronization
 import Testing
 @testable import SwiftSSH
 
@@ -139,9 +140,45 @@ struct HostileSocketTests {
         #expect(await server.waitUntilAllClosed())
         await server.stop()
     }
+
+    @Test("Regression (unbounded queue in a stalled rekey): channel writes wait while the server's key exchange stalls")
+    func writesWaitDuringStalledKex() async throws {
+        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + [
+            .awaitMessage(HostileMessage.channelOpen), .confirmChannel(senderChannel: 100, window: UInt32.max, maximumPacket: 32 * 1024),
+            .awaitMessage(HostileMessage.channelData), .kexInit, .awaitMessage(HostileMessage.kexInitMessage),
+        ])
+        let client = try await Self.connect(server)
+        let channel = try await client.openDirectTCPIP(host: "db.internal", port: 5432)
+        try await channel.write([1])
+        let clock = ContinuousClock()
+        let start = clock.now
+        let handler = client.handler
+        while clock.now - start < .seconds(5) {
+            if try await client.channel.eventLoop.submit({ handler.value.isKeyExchangeInProgress }).get() { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let finished = WriteFlag()
+        let writer = Task {
+            try await channel.write(ByteBuffer(repeating: 0x57, count: 4 << 20))
+            finished.value.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let finishedEarly = finished.value.withLock { $0 }
+        #expect(!finishedEarly, "a 4 MiB write completed while the key exchange was stalled: it was queued, not held")
+        #expect(client.isActive)
+        await client.close()
+        await #expect(throws: (any Error).self) { try await writer.value }
+        #expect(await server.waitUntilAllClosed())
+        await server.stop()
+    }
 }
 
 /// True when `text` has no C0 control, DEL or C1 control.
 private func isPrintable(_ text: String) -> Bool {
     !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+}
+
+/// Set once a background write completed.
+private final class WriteFlag: Sendable {
+    let value = Mutex(false)
 }
