@@ -33,6 +33,9 @@ public enum HostileStep: Sendable {
     case confirmChannel(senderChannel: UInt32, window: UInt32, maximumPacket: UInt32)
     /// Sends the data of the client's last awaited CHANNEL_DATA back to `recipient`.
     case echoLastChannelData(recipient: UInt32)
+    /// Asks the socket adapter to stop reading from the client (the client's replies then pile up
+    /// on its side unless it applies back-pressure).
+    case stopReading
     /// Marks every client message received so far as seen: the next `awaitMessage` waits for a new one.
     case forgetReceived
     /// Closes the connection (the socket adapter then closes its socket).

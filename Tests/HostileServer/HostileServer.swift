@@ -18,6 +18,8 @@ public struct HostileServer {
     public private(set) var lastAwaited: [UInt8]?
     /// The sequence number the last `tampered` packet went out with.
     public private(set) var lastTamperedSequenceNumber: UInt32?
+    /// True once the script ran a `stopReading` step.
+    public private(set) var wantsReadingStopped = false
     /// True once the script ran a `close` step.
     public private(set) var isClosed = false
     /// True once every step ran.
@@ -170,6 +172,8 @@ public struct HostileServer {
             var offset = 5
             guard let bytes = HostileWire.readString(data, at: &offset) else { throw HostileServerError.clientPacketMalformed("CHANNEL_DATA") }
             try sendPacket(HostileMessage.channelData(recipient: recipient, bytes))
+        case .stopReading:
+            wantsReadingStopped = true
         case .forgetReceived:
             consumed = received.count
         case .close:

@@ -13,7 +13,10 @@ final class HostileLoopbackServer: Sendable {
     /// Binds an ephemeral loopback port.
     static func start(_ script: [HostileStep], offer: HostileOffer = HostileOffer()) async throws -> HostileLoopbackServer {
         let counters = Counters()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // A thread of its own: a flooding script runs long on its event loop and must not stall the
+        // client's loop (or other tests' connections) on the shared singleton group.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 counters.opened()
@@ -25,13 +28,15 @@ final class HostileLoopbackServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return HostileLoopbackServer(channel: channel, counters: counters)
+        return HostileLoopbackServer(channel: channel, group: group, counters: counters)
     }
 
     private let counters: Counters
+    private let group: MultiThreadedEventLoopGroup
 
-    private init(channel: any Channel, counters: Counters) {
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, counters: Counters) {
         self.channel = channel
+        self.group = group
         self.counters = counters
         port = channel.localAddress?.port ?? 0
     }
@@ -52,9 +57,10 @@ final class HostileLoopbackServer: Sendable {
         return counters.live == 0
     }
 
-    /// Closes the listener.
+    /// Closes the listener and any connection still open, and stops the server's thread.
     func stop() async {
         try? await channel.close()
+        try? await group.shutdownGracefully()
     }
 
     /// Thread-safe counters.
@@ -94,6 +100,9 @@ private final class HostileServerHandler: ChannelInboundHandler {
         let bytes = server.takeOutbound()
         if !bytes.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+        }
+        if server.wantsReadingStopped {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
         if server.isClosed || server.failure != nil {
             context.close(promise: nil)

@@ -15,25 +15,28 @@ struct HostileSocketTests {
     private static var timeouts: SSHTimeouts {
         var timeouts = SSHTimeouts()
         timeouts.connect = .seconds(5)
-        timeouts.handshake = .seconds(2)
+        timeouts.handshake = .seconds(10)
         timeouts.authentication = .seconds(5)
         timeouts.channelOpen = .seconds(5)
         return timeouts
     }
 
-    private static func connect(_ server: HostileLoopbackServer) async throws -> SSHClient {
-        try await SSHClient.connect(host: "127.0.0.1", port: server.port, user: "tester", authentication: [.password("unused")],
-                                    hostKeyValidator: .insecurelyAcceptAnyHostKey(), timeouts: timeouts)
+    private static func connect(_ server: HostileLoopbackServer, handshakeTimeout: Duration? = nil) async throws -> SSHClient {
+        var timeouts = Self.timeouts
+        if let handshakeTimeout { timeouts.handshake = handshakeTimeout }
+        return try await SSHClient.connect(host: "127.0.0.1", port: server.port, user: "tester", authentication: [.password("unused")],
+                                           hostKeyValidator: .insecurelyAcceptAnyHostKey(), timeouts: timeouts)
     }
 
     /// Connecting fails with `code` within the deadline, and the client's socket is closed.
     private static func expectConnectFails(_ script: [HostileStep], code: SSHError.Code, messageContains text: String = "",
+                                           handshakeTimeout: Duration? = nil,
                                            sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let server = try await HostileLoopbackServer.start(script)
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let client = try await connect(server)
+            let client = try await connect(server, handshakeTimeout: handshakeTimeout)
             await client.close()
             Issue.record("connected to a hostile server", sourceLocation: sourceLocation)
         } catch let error as SSHError {
@@ -59,7 +62,8 @@ struct HostileSocketTests {
 
     @Test("A server that stalls after its version line: the handshake times out and the socket is released")
     func stallAfterVersion() async throws {
-        try await Self.expectConnectFails([.version("SSH-2.0-Stall")], code: .timeout, messageContains: "did not complete")
+        try await Self.expectConnectFails([.version("SSH-2.0-Stall")], code: .timeout, messageContains: "did not complete",
+                                          handshakeTimeout: .seconds(2))
     }
 
     @Test("A preamble flood over TCP fails the version exchange")
@@ -168,6 +172,27 @@ struct HostileSocketTests {
         #expect(client.isActive)
         await client.close()
         await #expect(throws: (any Error).self) { try await writer.value }
+        #expect(await server.waitUntilAllClosed())
+        await server.stop()
+    }
+
+    @Test("Regression (replies piled up without back-pressure): a server that floods want_reply requests and never reads cannot grow the client's buffers")
+    func replyFloodToServerThatDoesNotRead() async throws {
+        let request = HostileMessage.globalRequest("keepalive@openssh.com", wantReply: true)
+        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + [.stopReading]
+            + Array(repeating: .packet(request), count: 500_000))
+        let client = try await Self.connect(server)
+        // Give the client time to read what it can; each request costs it a REQUEST_FAILURE reply.
+        var peak = 0
+        for _ in 0..<30 {
+            try await Task.sleep(for: .milliseconds(100))
+            let buffered = try await client.channel.getOption(ChannelOptions.bufferedWritableBytes).get()
+            peak = max(peak, buffered)
+        }
+        // With back-pressure: NIO's 64 KiB high-water mark plus the replies to one event-loop turn of reads.
+        #expect(peak <= 512 * 1024, "the client buffered \(peak) bytes of replies for a server that does not read")
+        #expect(client.isActive)
+        await client.close()
         #expect(await server.waitUntilAllClosed())
         await server.stop()
     }
