@@ -10,14 +10,17 @@ final class HostileLoopbackServer: Sendable {
     private let channel: any Channel
     let port: Int
 
-    /// Binds an ephemeral loopback port.
-    static func start(_ script: [HostileStep], offer: HostileOffer = HostileOffer()) async throws -> HostileLoopbackServer {
+    /// Binds an ephemeral loopback port; `receiveBufferSize` shrinks each connection's SO_RCVBUF so
+    /// a script that stops reading pushes back on the client after a few KiB.
+    static func start(_ script: [HostileStep], offer: HostileOffer = HostileOffer(),
+                      receiveBufferSize: Int? = nil) async throws -> HostileLoopbackServer {
         let counters = Counters()
         // A thread of its own: a flooding script runs long on its event loop and must not stall the
         // client's loop (or other tests' connections) on the shared singleton group.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferSize ?? 128 * 1024))
             .childChannelInitializer { child in
                 counters.opened()
                 child.closeFuture.whenComplete { _ in counters.closed() }

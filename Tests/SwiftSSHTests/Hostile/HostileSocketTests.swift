@@ -178,21 +178,26 @@ struct HostileSocketTests {
 
     @Test("Regression (replies piled up without back-pressure): a server that floods want_reply requests and never reads cannot grow the client's buffers")
     func replyFloodToServerThatDoesNotRead() async throws {
+        // Small socket buffers on both sides (16 KiB) so the flood outgrows them quickly.
         let request = HostileMessage.globalRequest("keepalive@openssh.com", wantReply: true)
-        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + [.stopReading]
-            + Array(repeating: .packet(request), count: 500_000))
+        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + [
+            .awaitMessage(HostileMessage.channelOpen), .stopReading,
+        ] + Array(repeating: .packet(request), count: 60_000), receiveBufferSize: 16 * 1024)
         let client = try await Self.connect(server)
-        // Give the client time to read what it can; each request costs it a REQUEST_FAILURE reply.
+        try await client.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: 16 * 1024).get()
+        // The channel open is only the trigger: the server answers it with the flood, never a confirmation.
+        let opener = Task { try await client.openDirectTCPIP(host: "db.internal", port: 5432) }
         var peak = 0
-        for _ in 0..<30 {
+        for _ in 0..<20 {
             try await Task.sleep(for: .milliseconds(100))
-            let buffered = try await client.channel.getOption(ChannelOptions.bufferedWritableBytes).get()
-            peak = max(peak, buffered)
+            peak = max(peak, try await client.channel.getOption(ChannelOptions.bufferedWritableBytes).get())
         }
-        // With back-pressure: NIO's 64 KiB high-water mark plus the replies to one event-loop turn of reads.
+        // Each request costs a 32-byte reply (about 1.9 MB for the flood). With back-pressure the
+        // client stops reading at NIO's 64 KiB high-water mark plus one event-loop turn of replies.
         #expect(peak <= 512 * 1024, "the client buffered \(peak) bytes of replies for a server that does not read")
         #expect(client.isActive)
         await client.close()
+        _ = await opener.result
         #expect(await server.waitUntilAllClosed())
         await server.stop()
     }
