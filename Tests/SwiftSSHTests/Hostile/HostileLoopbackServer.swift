@@ -3,18 +3,22 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Serves a `HostileServer` script on 127.0.0.1 over real TCP: each accepted connection runs its own
+/// Serves a `HostileServer` script on 127.0.0.2 over real TCP: each accepted connection runs its own
 /// copy of the script. The server counts live connections so a test can check that the client
 /// released its socket (the server's side of it closed) in time.
 final class HostileLoopbackServer: Sendable {
     private let channel: any Channel
     let port: Int
+    /// 127.0.0.2, not 127.0.0.1: the sshd harness reserves 127.0.0.1 ports by binding and releasing
+    /// them, and a hostile server that grabbed such a port would answer the harness's clients.
+    static let host = "127.0.0.2"
 
     /// Binds an ephemeral loopback port; `receiveBufferSize` shrinks each connection's SO_RCVBUF so
     /// a script that stops reading pushes back on the client after a few KiB.
     static func start(_ script: [HostileStep], offer: HostileOffer = HostileOffer(),
                       receiveBufferSize: Int? = nil) async throws -> HostileLoopbackServer {
         let counters = Counters()
+        let host = Self.host
         // A thread of its own: a flooding script runs long on its event loop and must not stall the
         // client's loop (or other tests' connections) on the shared singleton group.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -30,7 +34,7 @@ final class HostileLoopbackServer: Sendable {
                     try child.pipeline.syncOperations.addHandler(HostileServerHandler(server: server))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: host, port: 0).get()
         return HostileLoopbackServer(channel: channel, group: group, counters: counters)
     }
 
