@@ -8,7 +8,7 @@ import Testing
 /// Hostile-server cases through the real NIO `SSHClient` over a loopback TCP socket: each checks the
 /// public error, the time it took, and that the client released its socket (the server saw it close)
 /// and its channel streams (reads end).
-@Suite("Hostile server over loopback TCP")
+@Suite("Hostile server over loopback TCP", .serialized)
 struct HostileSocketTests {
     private static let deadline: Duration = .seconds(10)
 
