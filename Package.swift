@@ -76,6 +76,22 @@ let package = Package(
             path: "Tests/SSHDHarness",
             swiftSettings: strictSwift6
         ),
+        // Test-only support: a scripted hostile SSH server with real crypto and its own encoders,
+        // deliberately independent of SSHCore's codecs (it imports only SSHCrypto).
+        .target(
+            name: "HostileServer",
+            dependencies: ["SSHCrypto"],
+            path: "Tests/HostileServer",
+            swiftSettings: strictSwift6
+        ),
+        // Test-only support: the bodies of the libFuzzer targets in Fuzz/, shared so swift test replays
+        // the fuzz corpus and every regression input through the same code.
+        .target(
+            name: "FuzzBodies",
+            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/FuzzBodies",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "SSHCryptoTests",
             dependencies: ["SSHCrypto"],
@@ -83,13 +99,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SSHCoreTests",
-            dependencies: ["SSHCore", "SSHCrypto", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SSHCore", "SSHCrypto", "HostileServer", "FuzzBodies", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSwift6
         ),
         .testTarget(
             name: "SwiftSSHTests",
             dependencies: [
-                "SwiftSSH", "SSHCore", "SSHCrypto", "SSHDHarness",
+                "SwiftSSH", "SSHCore", "SSHCrypto", "SSHDHarness", "HostileServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -186,7 +186,11 @@ package struct ClientConnectionCore {
             auth.start()
             authentication = auth
             events.append(.serviceAccepted)
-        case let .message(payload): route(payload)
+        case let .message(payload):
+            route(payload)
+            // Report this message's connection events now, before any later transport event (a
+            // DISCONNECT in the same read would otherwise overtake the last channel data).
+            for event in connection.takeEvents() { events.append(.connection(event)) }
         case let .debugMessage(text): events.append(.debugMessage(text))
         case .peerUnimplemented: break
         case let .closed(error):

@@ -152,6 +152,7 @@ extension ClientTransport {
         }
         let queued = queuedPayloads
         queuedPayloads.removeAll()
+        queuedPayloadBytes = 0
         for payload in queued { writePacket(payload) }
     }
 

@@ -13,6 +13,9 @@ package struct ClientTransportConfiguration: Sendable {
     package var versionLimits = VersionExchangeReader.Limits()
     /// The most inbound bytes buffered while we wait for the host-key decision.
     package var maximumBufferedBytesWhilePaused = 1 << 20
+    /// The most payload bytes queued while a key exchange holds our outbound direction; a server that
+    /// starts a key exchange and never finishes it cannot make us buffer more (fails closed).
+    package var maximumQueuedBytesDuringKeyExchange = 16 << 20
     /// Request the `ssh-userauth` service right after the first key exchange (RFC 4253 §10).
     package var requestUserAuthService = true
     /// Creates the defaults.
@@ -55,6 +58,8 @@ package struct ClientTransport {
     var events: [ClientTransportEvent] = []
     var kex = KeyExchangeState.idle
     var queuedPayloads: [OutboundMessage] = []
+    /// The bytes in `queuedPayloads`.
+    package internal(set) var queuedPayloadBytes = 0
     /// The session identifier: the first exchange hash, kept across rekeys (RFC 4253 §7.2).
     package internal(set) var sessionID: [UInt8]?
     var firstHostKey: PublicKey?
@@ -105,6 +110,12 @@ package struct ClientTransport {
         return outbound
     }
 
+    /// Inbound bytes held (version-line remainder plus undecoded packet bytes) and the receive buffer's
+    /// allocated size; hostile-server tests check both stay bounded.
+    package var inboundFootprint: (buffered: Int, capacity: Int) {
+        (versionReader.pendingByteCount + decoder.bufferedByteCount, decoder.bufferCapacity)
+    }
+
     /// Takes the events that happened since the last call.
     package mutating func takeEvents() -> [ClientTransportEvent] {
         defer { events.removeAll(keepingCapacity: true) }
@@ -151,6 +162,11 @@ package struct ClientTransport {
         guard !isClosed else { return }
         if kex.blocksOutboundTraffic {
             queuedPayloads.append(message)
+            queuedPayloadBytes += message.byteCount
+            if queuedPayloadBytes > configuration.maximumQueuedBytesDuringKeyExchange {
+                close(.bufferLimitExceeded("more than \(configuration.maximumQueuedBytesDuringKeyExchange) bytes waited for the server to finish a key exchange"),
+                      notifyPeer: true)
+            }
         } else {
             writePacket(message)
             checkRekeyVolume()
@@ -163,6 +179,10 @@ package struct ClientTransport {
         Ignore(data: data).write(to: &payload)
         send(payload: payload)
     }
+
+    /// True while a key exchange holds our outbound direction (from our KEXINIT until our NEWKEYS):
+    /// what the layers above send is queued, so callers should stop producing until it clears.
+    package var isOutboundPaused: Bool { kex.blocksOutboundTraffic }
 
     /// True while a key exchange runs (from the first KEXINIT until both NEWKEYS).
     package var isKeyExchangeInProgress: Bool {

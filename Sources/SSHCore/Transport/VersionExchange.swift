@@ -27,6 +27,9 @@ package struct VersionExchangeReader: Sendable {
     private(set) package var preambleLines: [String] = []
     private var pending = ByteBuffer()
 
+    /// Bytes of a partial line held until its newline arrives (bounded by the line-length limits).
+    package var pendingByteCount: Int { pending.readableBytes }
+
     /// Creates a reader with the given limits.
     package init(limits: Limits = Limits()) { self.limits = limits }
 

@@ -300,7 +300,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     // MARK: - Core plumbing
 
     private func flushWrites(_ id: UInt32) {
-        guard let record = channels[id], let context, context.channel.isWritable else { return }
+        // While a key exchange holds the outbound direction the core would only queue the data; keep
+        // it here, where the writer waits on its promise, so a stalled rekey cannot grow memory.
+        guard let record = channels[id], let context, context.channel.isWritable, !core.transport.isOutboundPaused else { return }
         while let (pending, promise) = record.pendingWrites.first {
             var data = pending
             if data.readableBytes > 0 {
@@ -339,6 +341,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     /// Writes what the core produced and handles its events, until both are drained.
+    /// Whether the core's outbound direction was held by a key exchange at the last pump.
+    private var outboundWasPaused = false
+
     private func pump() {
         guard let context, !isPumping else { return }
         isPumping = true
@@ -351,6 +356,13 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             let events = core.takeEvents()
             for event in events { handle(event, context: context) }
+            let paused = core.transport.isOutboundPaused
+            if outboundWasPaused && !paused {
+                // The key exchange released the outbound direction: send what writers left waiting.
+                for id in channels.keys.sorted() { flushWrites(id) }
+                wrote = true
+            }
+            outboundWasPaused = paused
             if !wrote && events.isEmpty { break }
         }
     }

@@ -266,6 +266,10 @@ public final class SSHClient: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ConnectionHandler(configuration: configuration, randomSource: randomSource,
                                                     settings: settings, ready: ready, closed: closed)
+                    // Stop reading from the server while our own output cannot drain: every server
+                    // message may cost a reply (REQUEST_FAILURE, CHANNEL_FAILURE, UNIMPLEMENTED), and a
+                    // server that floods requests without reading would otherwise grow our buffers.
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     try channel.pipeline.syncOperations.addHandler(handler)
                     handlerPromise.succeed(NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
