@@ -22,7 +22,8 @@ struct ForwarderResilienceTests {
         guard !server.isExternal else { return }
         let echo = try LoopbackEchoServer()
         defer { echo.stop() }
-        let baseline = openFileDescriptorCount()
+        let baseline = await fileDescriptorBaseline()
+        let baselineTargets = openFileDescriptorTargets()
 
         var policy = ReconnectPolicy()
         policy.initialDelay = .milliseconds(100)
@@ -68,6 +69,6 @@ struct ForwarderResilienceTests {
         await forwarder.stop()
         collector.cancel()
         #expect(await eventually { openFileDescriptorCount() <= baseline + 1 },
-                "file descriptors: \(openFileDescriptorCount()) vs baseline \(baseline) (+1 for the test's own socket)")
+                "file descriptors: \(openFileDescriptorCount()) vs baseline \(baseline) (+1 for the test's own socket); new: \(openFileDescriptorTargets().filter { baselineTargets[$0.key] != $0.value })")
     }
 }

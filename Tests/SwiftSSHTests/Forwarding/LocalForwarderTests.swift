@@ -21,7 +21,7 @@ struct LocalForwarderTests {
     func forwardsConnections() async throws {
         let (server, echo, client) = try await Self.setUp()
         defer { echo.stop(); server.stop() }
-        let baseline = openFileDescriptorCount()
+        let baseline = await fileDescriptorBaseline()
         let forwarder = try await LocalForwarder.start(client: client, targetHost: "127.0.0.1", targetPort: echo.port)
         #expect(forwarder.localAddress.ipAddress == "127.0.0.1")
         #expect(forwarder.localPort > 0)
