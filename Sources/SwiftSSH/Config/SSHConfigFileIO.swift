@@ -12,28 +12,7 @@ enum SSHConfigFileIO {
 
     /// The file's text, or nil when it does not exist.
     static func readText(atPath path: String) throws(SSHError) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw SSHError(code: .invalidConfiguration, message: "cannot read ssh config file \(path): \(describe(code))")
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SSHError(code: .invalidConfiguration, message: "cannot read ssh config file \(path): \(describe(errno))")
-            }
-            bytes += chunk[0..<count]
-            guard bytes.count <= maximumFileSize else {
-                throw SSHError(code: .invalidConfiguration, message: "ssh config file \(path) is larger than \(maximumFileSize) bytes")
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        try TextFileReader.readText(atPath: path, what: "ssh config file", maximumSize: maximumFileSize)
     }
 
     /// Expands a leading `~` or `~/` to `home`.
@@ -64,10 +43,5 @@ enum SSHConfigFileIO {
             if let path = result.gl_pathv[index] { paths.append(String(cString: path)) }
         }
         return paths.sorted()
-    }
-
-    private static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
     }
 }

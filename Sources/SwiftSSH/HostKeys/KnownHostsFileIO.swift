@@ -7,27 +7,12 @@ import Darwin
 /// Plain POSIX file access for known_hosts: whole-file reads, and appends that never rewrite
 /// existing bytes (`O_APPEND`).
 enum KnownHostsFileIO {
+    /// Files larger than this are refused (a known_hosts file of a million hosts is about 100 MiB).
+    static let maximumFileSize = 256 << 20
+
     /// The file's text, or nil when it does not exist (OpenSSH treats a missing file as empty).
     static func readText(atPath path: String) throws(SSHError) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw failure("cannot read known_hosts file \(path)", errno: code)
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot read known_hosts file \(path)", errno: errno)
-            }
-            bytes += chunk[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        try TextFileReader.readText(atPath: path, what: "known_hosts file", maximumSize: maximumFileSize)
     }
 
     /// Appends `text` to the file, creating it (mode 0600) and its directory (mode 0700) if needed.
@@ -36,7 +21,7 @@ enum KnownHostsFileIO {
     static func append(_ text: String, toPath path: String) throws(SSHError) {
         try createParentDirectory(of: path)
         let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("cannot open known_hosts file \(path) for appending", errno: errno) }
+        guard descriptor >= 0 else { throw TextFileReader.failure("cannot open known_hosts file \(path) for appending", errno: errno) }
         defer { close(descriptor) }
         var output = Array(text.utf8)
         if try !endsWithNewlineOrIsEmpty(descriptor: descriptor, path: path) {
@@ -47,7 +32,7 @@ enum KnownHostsFileIO {
             let count = output[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw failure("cannot append to known_hosts file \(path)", errno: errno)
+                throw TextFileReader.failure("cannot append to known_hosts file \(path)", errno: errno)
             }
             written += count
         }
@@ -67,11 +52,11 @@ enum KnownHostsFileIO {
 
     private static func endsWithNewlineOrIsEmpty(descriptor: Int32, path: String) throws(SSHError) -> Bool {
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw failure("cannot stat known_hosts file \(path)", errno: errno) }
+        guard fstat(descriptor, &status) == 0 else { throw TextFileReader.failure("cannot stat known_hosts file \(path)", errno: errno) }
         guard status.st_size > 0 else { return true }
         var last: UInt8 = 0
         let count = pread(descriptor, &last, 1, status.st_size - 1)
-        guard count == 1 else { throw failure("cannot read the end of known_hosts file \(path)", errno: errno) }
+        guard count == 1 else { throw TextFileReader.failure("cannot read the end of known_hosts file \(path)", errno: errno) }
         return last == UInt8(ascii: "\n")
     }
 
@@ -81,11 +66,7 @@ enum KnownHostsFileIO {
         var status = stat()
         if stat(directory, &status) == 0 { return }
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
-            throw failure("cannot create directory \(directory) for known_hosts", errno: errno)
+            throw TextFileReader.failure("cannot create directory \(directory) for known_hosts", errno: errno)
         }
-    }
-
-    private static func failure(_ what: String, errno code: Int32) -> SSHError {
-        SSHError(code: .invalidConfiguration, message: "\(what): \(String(cString: strerror(code)))")
     }
 }
