@@ -12,6 +12,11 @@ package enum OpenSSHPrivateKeyFile {
     package static let endMarker = "-----END OPENSSH PRIVATE KEY-----"
     /// The magic bytes that start the binary form, including the terminating NUL.
     static let magic = Array("openssh-key-v1".utf8) + [0]
+    /// The most bcrypt_pbkdf rounds an encrypted file may ask for. ssh-keygen writes 16 by default
+    /// (`-a`) and hardening guides suggest around 100; the count comes from the file, and each round
+    /// costs a few milliseconds, so without a bound a crafted file (up to 2^32 − 1 rounds) would make
+    /// loading it with a passphrase run for days. 1024 rounds take a few seconds.
+    package static let maximumKDFRounds = 1024
 
     /// A decoded key and the comment stored with it.
     package struct Contents: Sendable {
@@ -55,6 +60,7 @@ package enum OpenSSHPrivateKeyFile {
             guard let salt = kdfOptions.readSSHStringBytes(), let rounds = kdfOptions.readSSHUInt32(),
                   kdfOptions.readableBytes == 0, !salt.isEmpty, salt.count <= BcryptPBKDF.maximumSaltByteCount, rounds >= 1
             else { throw .corrupt("malformed bcrypt kdf options") }
+            guard rounds <= maximumKDFRounds else { throw .kdfRoundsTooHigh(rounds: rounds, maximum: maximumKDFRounds) }
             guard let passphrase, passphrase.count > 0 else { throw .passphraseRequired }
             plaintext = try decrypt(section, tag: tag, cipher: cipher, passphrase: passphrase, salt: salt, rounds: Int(rounds))
         case ("none", _), ("bcrypt", .none):
