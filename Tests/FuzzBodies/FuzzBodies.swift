@@ -147,7 +147,7 @@ public enum FuzzBodies {
 
     /// Fuzzes the private-key file decoders (openssh-key-v1, PEM PKCS#1/PKCS#8/SEC1) and the
     /// authorized_keys-style public-key line parser. No passphrase is given, so an encrypted file stops
-    /// before its key derivation (bcrypt rounds come from the file and are not bounded; see Docs/Fuzzing.md).
+    /// before its key derivation (which would make the fuzzer spend its time in bcrypt_pbkdf).
     public static func keyFiles(_ bytes: [UInt8]) {
         _ = try? PrivateKeyFile.decode(bytes, passphrase: nil)
         _ = try? OpenSSHPrivateKeyFile.publicKey(of: bytes)

@@ -125,7 +125,8 @@ public struct SSHPrivateKey: Sendable {
     /// `path.pub` (mode 0644), as ssh-keygen does. Refuses to replace an existing file unless
     /// `overwrite` is true.
     ///
-    /// - Throws: `SSHError` with code `fileAccessFailed` if a file exists or cannot be written.
+    /// - Throws: `SSHError` with code `fileAccessFailed` if a file exists or cannot be written, or
+    ///   `invalidKeyParameters` if `rounds` is not 1...1024.
     public func write(toFile path: String, passphrase: String?, comment: String, rounds: Int = 16,
                       overwrite: Bool = false) throws {
         let publicPath = path + ".pub"
