@@ -5,7 +5,7 @@
 import PackageDescription
 
 let settings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-let fuzzTargets = ["FuzzWire", "FuzzVersionLine", "FuzzPacketDecoder", "FuzzMessages", "FuzzKeyBlobs", "FuzzKeyFiles", "FuzzKnownHosts", "FuzzClientCore"]
+let fuzzTargets = ["FuzzWire", "FuzzVersionLine", "FuzzPacketDecoder", "FuzzMessages", "FuzzKeyBlobs", "FuzzKeyFiles", "FuzzKnownHosts", "FuzzSSHConfig", "FuzzClientCore"]
 
 let package = Package(
     name: "SwiftSSHFuzz",

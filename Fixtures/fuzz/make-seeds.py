@@ -93,3 +93,12 @@ for hosts in sorted((fixtures / "known-hosts").iterdir()):
 write("FuzzKnownHosts", "seed-markers", b"@cert-authority *.internal ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOCf\n"
       b"@revoked db.internal ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOCf\n!bad,*.internal,[127.0.0.1]:2222 ssh-rsa AAAA\n"
       b"|1|c2FsdHNhbHRzYWx0c2FsdHNhbHQ=|aGFzaGhhc2hoYXNoaGFzaGhhc2g= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOCf\n")
+# FuzzSSHConfig: ssh_config files (Host/Match blocks, Include of the same text, quoting, '=' forms).
+write("FuzzSSHConfig", "seed-basic", b"# bastion setup\nHost bastion\n    HostName bastion.example.com\n    User ops\n    Port 2222\n"
+      b"    IdentityFile ~/.ssh/id_ed25519\n\nHost db.* !db.public\n  ProxyJump bastion\n  LocalForward 5432 127.0.0.1:5432\n"
+      b"Host *\n  Ciphers aes128-gcm@openssh.com,chacha20-poly1305@openssh.com\n")
+write("FuzzSSHConfig", "seed-match", b"Match host db.internal\n  User dba\nMatch originalhost bastion !host other\n  Port 22\n"
+      b"Match all\n  HostName %h.example.com\nMatch exec \"true\"\n  User skipped\n")
+write("FuzzSSHConfig", "seed-quoting", b"Host=\"db.internal\"\nHostName = 'a b'\nIdentityFile \"~/my keys/id\" 'x\\'y' c\\ d\n"
+      b"User\t\"unterminated\nPort=22 # trailing comment\n=\n   \r\n")
+write("FuzzSSHConfig", "seed-include", b"Include self\nInclude half missing\nHost *\n  HostName %h%%%\nInclude self\n")

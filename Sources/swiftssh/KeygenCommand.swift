@@ -31,7 +31,7 @@ struct KeygenCommand: AsyncParsableCommand {
     @Option(name: .customShort("C"), help: "Comment (default user@host).")
     var comment: String?
 
-    @Option(name: .customShort("a"), help: "bcrypt_pbkdf rounds when encrypting (default 16).")
+    @Option(name: .customShort("a"), help: "bcrypt_pbkdf rounds when encrypting (default 16, at most 1024).")
     var rounds: Int = 16
 
     @Flag(name: .customShort("l"), help: "Print the fingerprint of the key file (-f).")

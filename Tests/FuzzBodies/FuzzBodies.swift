@@ -16,6 +16,7 @@ public enum FuzzBodies {
         ("FuzzKeyBlobs", keyBlobs),
         ("FuzzKeyFiles", keyFiles),
         ("FuzzKnownHosts", knownHosts),
+        ("FuzzSSHConfig", sshConfig),
         ("FuzzClientCore", clientCore),
     ]
 
@@ -146,7 +147,7 @@ public enum FuzzBodies {
 
     /// Fuzzes the private-key file decoders (openssh-key-v1, PEM PKCS#1/PKCS#8/SEC1) and the
     /// authorized_keys-style public-key line parser. No passphrase is given, so an encrypted file stops
-    /// before its key derivation (bcrypt rounds come from the file and are not bounded; see Docs/Fuzzing.md).
+    /// before its key derivation (which would make the fuzzer spend its time in bcrypt_pbkdf).
     public static func keyFiles(_ bytes: [UInt8]) {
         _ = try? PrivateKeyFile.decode(bytes, passphrase: nil)
         _ = try? OpenSSHPrivateKeyFile.publicKey(of: bytes)
@@ -171,6 +172,31 @@ public enum FuzzBodies {
         if let line = text.split(separator: "\n").first {
             _ = HostPatternMatcher.match("db.internal", patternList: line, lowercasePatterns: true)
             _ = HostPatternMatcher.matchesGlob("db.internal", pattern: line)
+        }
+        return
+    }
+
+    /// Fuzzes the ssh_config parser and resolver (ssh_config(5)): the input is a configuration file;
+    /// it is resolved for a few host names, with `Include self` reading the same document again (so
+    /// nesting reaches the depth limit) and `Include half` reading its second half; every HostName
+    /// obtained is `%`-expanded.
+    public static func sshConfig(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let document = SSHConfigDocument(text: text, source: "fuzz")
+        let half = SSHConfigDocument(text: String(decoding: bytes.suffix(bytes.count / 2), as: UTF8.self), source: "fuzz-half")
+        let keywords: Set<String> = ["hostname", "user", "port", "identityfile", "proxyjump", "localforward", "ciphers"]
+        for host in ["db.internal", "bastion", "127.0.0.1", ""] {
+            let resolver = SSHConfigResolver(host: host, knownKeywords: keywords) { path in
+                switch path {
+                case "self": [document]
+                case "half": [half]
+                default: []
+                }
+            }
+            let resolution = resolver.resolve([document])
+            for value in resolution.values["hostname"] ?? [] {
+                for argument in value.prefix(4) { _ = SSHConfigResolver.expandHostName(argument, host: host) }
+            }
         }
         return
     }

@@ -21,8 +21,14 @@ package struct SSHConfigResolution: Sendable, Equatable {
 package struct SSHConfigResolver {
     /// OpenSSH's READCONF_MAX_DEPTH.
     package static let maximumIncludeDepth = 16
-    /// Stop after this many directives in total, whatever the includes do.
-    package static let maximumDirectives = 1_000_000
+    /// Stop after this many directives in total, whatever the includes do (one document may hold
+    /// `SSHConfigDocument.maximumLineCount`).
+    package static let maximumDirectives = 100_000
+    /// Stop after reading this many included documents in total. Depth alone does not bound the work:
+    /// a file that includes itself twice is read 2^16 times by depth 16 (found by FuzzSSHConfig).
+    package static let maximumIncludedDocuments = 1024
+    /// At most this many notes are kept; the rest are counted in one last note.
+    package static let maximumNotes = 256
 
     /// The name given on the command line (matched by `Host` and `Match originalhost`).
     package var host: String
@@ -43,23 +49,42 @@ package struct SSHConfigResolver {
     /// the user's file).
     package func resolve(_ documents: [SSHConfigDocument]) -> SSHConfigResolution {
         var state = Walk(resolution: SSHConfigResolution(), directives: 0)
-        for document in documents { walk(document, depth: 0, neverMatch: false, state: &state) }
+        for document in documents where !state.stopped { walk(document, depth: 0, neverMatch: false, state: &state) }
+        if state.droppedNotes > 0 { state.resolution.notes.append("\(state.droppedNotes) more notes not shown") }
         return state.resolution
     }
 
     private struct Walk {
         var resolution: SSHConfigResolution
         var directives: Int
+        var includedDocuments = 0
+        var droppedNotes = 0
+        /// Set once a limit was hit: the walk unwinds without reading anything more.
+        var stopped = false
+
+        mutating func note(_ text: String) {
+            if resolution.notes.count < SSHConfigResolver.maximumNotes {
+                resolution.notes.append(text)
+            } else {
+                droppedNotes += 1
+            }
+        }
+
+        mutating func stop(_ issue: SSHConfigSyntaxIssue) {
+            resolution.issues.append(issue)
+            stopped = true
+        }
     }
 
     private func walk(_ document: SSHConfigDocument, depth: Int, neverMatch: Bool, state: inout Walk) {
-        state.resolution.issues += document.issues
+        state.resolution.issues += document.issues.prefix(max(0, Self.maximumNotes - state.resolution.issues.count))
         var active = !neverMatch
         for entry in document.entries {
+            guard !state.stopped else { return }
             state.directives += 1
             guard state.directives <= Self.maximumDirectives else {
-                state.resolution.issues.append(SSHConfigSyntaxIssue(source: document.source, line: entry.line,
-                                                                    reason: "more than \(Self.maximumDirectives) directives in all"))
+                state.stop(SSHConfigSyntaxIssue(source: document.source, line: entry.line,
+                                                reason: "more than \(Self.maximumDirectives) directives in all"))
                 return
             }
             switch entry.directive {
@@ -68,30 +93,35 @@ package struct SSHConfigResolver {
             case let .match(criteria):
                 let outcome = matchLineMatches(criteria, resolution: state.resolution)
                 if let note = outcome.note {
-                    state.resolution.notes.append("\(document.source) line \(entry.line): \(note)")
+                    state.note("\(document.source) line \(entry.line): \(note)")
                 }
                 active = !neverMatch && outcome.matches
             case let .include(paths):
                 guard depth + 1 <= Self.maximumIncludeDepth else {
-                    state.resolution.issues.append(SSHConfigSyntaxIssue(
-                        source: document.source, line: entry.line,
-                        reason: "Include nested more than \(Self.maximumIncludeDepth) levels deep"))
-                    continue
+                    state.stop(SSHConfigSyntaxIssue(source: document.source, line: entry.line,
+                                                    reason: "Include nested more than \(Self.maximumIncludeDepth) levels deep"))
+                    return
                 }
                 for path in paths {
                     let documents = include(path)
                     if documents.isEmpty {
-                        state.resolution.notes.append("\(document.source) line \(entry.line): Include \(path) matched no files")
+                        state.note("\(document.source) line \(entry.line): Include \(path) matched no files")
                     }
                     for included in documents {
+                        state.includedDocuments += 1
+                        guard state.includedDocuments <= Self.maximumIncludedDocuments else {
+                            state.stop(SSHConfigSyntaxIssue(source: document.source, line: entry.line,
+                                                            reason: "more than \(Self.maximumIncludedDocuments) included files read in all"))
+                            return
+                        }
                         walk(included, depth: depth + 1, neverMatch: !active, state: &state)
-                        if state.directives > Self.maximumDirectives { return }
+                        if state.stopped { return }
                     }
                 }
             case let .option(keyword, arguments):
                 guard active else { continue }
                 guard knownKeywords.contains(keyword) else {
-                    state.resolution.notes.append("\(document.source) line \(entry.line): ignoring unsupported option \(keyword)")
+                    state.note("\(document.source) line \(entry.line): ignoring unsupported option \(keyword)")
                     continue
                 }
                 state.resolution.values[keyword, default: []].append(arguments)

@@ -8,6 +8,9 @@ package enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case passphraseRequired
     /// The file is well-formed but holds a key type, cipher or KDF we do not support.
     case unsupportedKeyType(String)
+    /// The file asks for more bcrypt_pbkdf rounds than `OpenSSHPrivateKeyFile.maximumKDFRounds`:
+    /// deriving its key would take minutes to hours, so the file is refused before any passphrase is used.
+    case kdfRoundsTooHigh(rounds: UInt32, maximum: Int)
     /// The file is not a key we can parse: truncated, bad base64, bad padding, inconsistent fields.
     case corrupt(String)
 
@@ -17,6 +20,8 @@ package enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongPassphrase: return "incorrect passphrase supplied to decrypt private key"
         case .passphraseRequired: return "the private key is encrypted; a passphrase is required"
         case let .unsupportedKeyType(what): return "unsupported key: \(what)"
+        case let .kdfRoundsTooHigh(rounds, maximum):
+            return "the private key asks for \(rounds) bcrypt_pbkdf rounds, more than the \(maximum) accepted (ssh-keygen -a defaults to 16)"
         case let .corrupt(why): return "invalid key format: \(why)"
         }
     }

@@ -12,6 +12,12 @@ package enum OpenSSHPrivateKeyFile {
     package static let endMarker = "-----END OPENSSH PRIVATE KEY-----"
     /// The magic bytes that start the binary form, including the terminating NUL.
     static let magic = Array("openssh-key-v1".utf8) + [0]
+    /// The most bcrypt_pbkdf rounds an encrypted file may ask for. ssh-keygen writes 16 by default
+    /// (`-a`) and hardening guides suggest around 100; the count comes from the file, and one round
+    /// costs about 10–20 ms (ssh-keygen itself, on a loaded 2-core machine: 16 rounds 0.4 s, 1024
+    /// rounds 19 s), so without a bound a crafted file (up to 2^32 − 1 rounds) would make loading
+    /// it with a passphrase run for years. 1024 keeps every real key loadable and bounds the wait.
+    package static let maximumKDFRounds = 1024
 
     /// A decoded key and the comment stored with it.
     package struct Contents: Sendable {
@@ -55,6 +61,7 @@ package enum OpenSSHPrivateKeyFile {
             guard let salt = kdfOptions.readSSHStringBytes(), let rounds = kdfOptions.readSSHUInt32(),
                   kdfOptions.readableBytes == 0, !salt.isEmpty, salt.count <= BcryptPBKDF.maximumSaltByteCount, rounds >= 1
             else { throw .corrupt("malformed bcrypt kdf options") }
+            guard rounds <= maximumKDFRounds else { throw .kdfRoundsTooHigh(rounds: rounds, maximum: maximumKDFRounds) }
             guard let passphrase, passphrase.count > 0 else { throw .passphraseRequired }
             plaintext = try decrypt(section, tag: tag, cipher: cipher, passphrase: passphrase, salt: salt, rounds: Int(rounds))
         case ("none", _), ("bcrypt", .none):

@@ -1,19 +1,29 @@
 import NIOCore
 
-/// SSH_MSG_DISCONNECT (RFC 4253 §11.1). `description` is peer text: pass it through
-/// `sanitizedPeerText` before showing or logging it.
+/// SSH_MSG_DISCONNECT (RFC 4253 §11.1). The description is peer text: show or log it only through
+/// `sanitizedPeerText(descriptionBytes, …)`, which escapes control characters and invalid UTF-8.
 package struct Disconnect: Equatable, Sendable {
     /// The raw reason code, kept even when it is not one of RFC 4253 §11.1's codes.
     package var reasonCode: UInt32
-    /// The human-readable reason (ISO-10646 UTF-8).
-    package var description: String
-    /// The language tag of `description` (RFC 3066), usually empty.
+    /// The description's bytes as sent. RFC 4253 §11.1 says ISO-10646 UTF-8, but a server that sends
+    /// something else is still disconnecting us for `reasonCode`, so parsing keeps the raw bytes rather
+    /// than rejecting the message (which would lose the reason).
+    package var descriptionBytes: [UInt8]
+    /// The language tag of the description (RFC 3066), usually empty; bytes that are not UTF-8 are
+    /// replaced by U+FFFD.
     package var languageTag: String
+
+    /// The human-readable reason, with any invalid UTF-8 replaced by U+FFFD (use
+    /// `sanitizedPeerText(descriptionBytes, …)` to show it escaped).
+    package var description: String {
+        get { String(decoding: descriptionBytes, as: UTF8.self) }
+        set { descriptionBytes = Array(newValue.utf8) }
+    }
 
     /// Creates a message from its fields.
     package init(reasonCode: UInt32, description: String, languageTag: String = "") {
         self.reasonCode = reasonCode
-        self.description = description
+        self.descriptionBytes = Array(description.utf8)
         self.languageTag = languageTag
     }
 
@@ -29,8 +39,8 @@ package struct Disconnect: Equatable, Sendable {
     package init(parsing buffer: inout ByteBuffer) throws {
         var cursor = buffer
         reasonCode = try cursor.readUInt32Field("SSH_MSG_DISCONNECT reason code")
-        description = try cursor.readUTF8Field("SSH_MSG_DISCONNECT description")
-        languageTag = try cursor.readUTF8Field("SSH_MSG_DISCONNECT language tag")
+        descriptionBytes = Array(try cursor.readStringField("SSH_MSG_DISCONNECT description").readableBytesView)
+        languageTag = String(decoding: try cursor.readStringField("SSH_MSG_DISCONNECT language tag").readableBytesView, as: UTF8.self)
         try cursor.requireFullyConsumed("SSH_MSG_DISCONNECT")
         buffer = cursor
     }
@@ -39,7 +49,7 @@ package struct Disconnect: Equatable, Sendable {
     package func write(to buffer: inout ByteBuffer) {
         buffer.writeInteger(SSHMessageNumber.disconnect)
         buffer.writeSSHUInt32(reasonCode)
-        buffer.writeSSHString(description)
+        buffer.writeSSHString(descriptionBytes)
         buffer.writeSSHString(languageTag)
     }
 }

@@ -289,7 +289,7 @@ package struct ClientTransport {
         switch message {
         case let .disconnect(disconnect):
             close(.disconnectedByPeer(reasonCode: disconnect.reasonCode,
-                                      description: sanitizedPeerText(disconnect.description, maxLength: 512)), notifyPeer: false)
+                                      description: sanitizedPeerText(disconnect.descriptionBytes, maxLength: 512)), notifyPeer: false)
         case .ignore:
             break
         case let .debug(debug):

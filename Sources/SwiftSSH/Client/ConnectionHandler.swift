@@ -66,6 +66,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var banners: [String] = []
     private var channels: [UInt32: ChannelRecord] = [:]
     private var phaseTimeout: Scheduled<Void>?
+    /// Armed while a key exchange after the first one runs; see `watchRekey`.
+    private var rekeyTimeout: Scheduled<Void>?
+    /// `completedKeyExchanges` when `rekeyTimeout` was armed, so that a rekey that starts right after
+    /// another one ended gets a deadline of its own.
+    private var rekeyTimeoutArmedAt = 0
     private var clockTimer: RepeatedTask?
     private var keepaliveTimer: RepeatedTask?
     private var lastReceivedAt = NIODeadline.now()
@@ -365,6 +370,31 @@ final class ConnectionHandler: ChannelInboundHandler {
             outboundWasPaused = paused
             if !wrote && events.isEmpty { break }
         }
+        watchRekey()
+    }
+
+    /// Bounds every key exchange after the connection is ready (a rekey, RFC 4253 §9) by
+    /// `timeouts.handshake`, as `phaseTimeout` bounds the first: a server that starts or accepts a
+    /// rekey and never finishes it would otherwise hold the connection (and every writer, whose
+    /// data waits while the key exchange holds the outbound direction) forever.
+    private func watchRekey() {
+        guard isReady, !isClosed, let context else { return }
+        guard core.transport.isKeyExchangeInProgress else {
+            rekeyTimeout?.cancel()
+            rekeyTimeout = nil
+            return
+        }
+        let completed = core.transport.completedKeyExchanges
+        if rekeyTimeout != nil && rekeyTimeoutArmedAt == completed { return }
+        rekeyTimeout?.cancel()
+        rekeyTimeoutArmedAt = completed
+        let limit = settings.timeouts.handshake
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        rekeyTimeout = context.eventLoop.scheduleTask(in: limit.timeAmount) {
+            let handler = loopBound.value
+            guard handler.core.transport.isKeyExchangeInProgress, handler.core.transport.completedKeyExchanges == completed else { return }
+            handler.fail(SSHError(code: .timeout, message: "a key exchange (rekey) with \(handler.settings.host) port \(handler.settings.port) did not complete within \(limit)"))
+        }
     }
 
     private func handle(_ event: ClientConnectionEvent, context: ChannelHandlerContext) {
@@ -522,6 +552,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         isClosed = true
         closeError = error
         phaseTimeout?.cancel()
+        rekeyTimeout?.cancel()
         clockTimer?.cancel()
         keepaliveTimer?.cancel()
         let failure = error ?? Self.closedError

@@ -106,9 +106,13 @@ public struct SSHPrivateKey: Sendable {
     /// non-empty passphrase it is encrypted with aes256-ctr under a bcrypt_pbkdf key of `rounds`
     /// rounds (ssh-keygen's defaults); with nil or "" it is not encrypted.
     ///
-    /// - Throws: `SSHError` with code `invalidKeyParameters` if `rounds` is below 1.
+    /// - Throws: `SSHError` with code `invalidKeyParameters` if `rounds` is not 1...1024 (more
+    ///   rounds would make a file SwiftSSH refuses to load; see `keyDerivationTooExpensive`).
     public func openSSHFormat(passphrase: String?, comment: String, rounds: Int = 16) throws -> String {
-        guard rounds >= 1 else { throw SSHError(code: .invalidKeyParameters, message: "bcrypt_pbkdf rounds must be at least 1") }
+        let maximum = OpenSSHPrivateKeyFile.maximumKDFRounds
+        guard (1...maximum).contains(rounds) else {
+            throw SSHError(code: .invalidKeyParameters, message: "bcrypt_pbkdf rounds must be 1...\(maximum), got \(rounds)")
+        }
         do {
             return try OpenSSHPrivateKeyFile.encode(signingKey, comment: comment, passphrase: Self.secret(passphrase),
                                                     rounds: rounds, randomSource: SystemRandomSource())
@@ -121,7 +125,8 @@ public struct SSHPrivateKey: Sendable {
     /// `path.pub` (mode 0644), as ssh-keygen does. Refuses to replace an existing file unless
     /// `overwrite` is true.
     ///
-    /// - Throws: `SSHError` with code `fileAccessFailed` if a file exists or cannot be written.
+    /// - Throws: `SSHError` with code `fileAccessFailed` if a file exists or cannot be written, or
+    ///   `invalidKeyParameters` if `rounds` is not 1...1024.
     public func write(toFile path: String, passphrase: String?, comment: String, rounds: Int = 16,
                       overwrite: Bool = false) throws {
         let publicPath = path + ".pub"

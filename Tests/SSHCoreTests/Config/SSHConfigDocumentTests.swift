@@ -143,6 +143,56 @@ struct SSHConfigDocumentTests {
         #expect(resolution.issues.count == 1)
         #expect(resolution.issues.first?.reason.contains("16") == true)
     }
+
+    @Test("Regression (FuzzSSHConfig timeout): a file that includes itself twice stops at the depth limit at once, not after 2^16 reads")
+    func includeSelfTwice() {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let text = "Include self\nInclude missing\nBadKeyword x\nInclude self\n"
+        var reads = 0
+        let resolver = SSHConfigResolver(host: "x", knownKeywords: Self.known) { path in
+            reads += 1
+            return path == "self" ? [SSHConfigDocument(text: text, source: "self")] : []
+        }
+        let resolution = resolver.resolve([SSHConfigDocument(text: text, source: "test")])
+        #expect(clock.now - start < .seconds(5))
+        #expect(reads == SSHConfigResolver.maximumIncludeDepth, "the first issue ends the walk")
+        #expect(resolution.issues.map(\.reason) == ["Include nested more than 16 levels deep"])
+    }
+
+    @Test("a wide include tree stops after 1024 included files in all, with one issue")
+    func includeFanOut() {
+        // 40 files that each include 40 files: 1,640 reads at depth 2.
+        var reads = 0
+        let resolver = SSHConfigResolver(host: "x", knownKeywords: Self.known) { path in
+            reads += 1
+            let text = path == "mid" ? String(repeating: "Include leaf\n", count: 40) : "User alice\n"
+            return [SSHConfigDocument(text: text, source: path)]
+        }
+        let resolution = resolver.resolve([SSHConfigDocument(text: String(repeating: "Include mid\n", count: 40), source: "test")])
+        #expect(resolution.issues.map(\.reason) == ["more than \(SSHConfigResolver.maximumIncludedDocuments) included files read in all"])
+        #expect(reads == SSHConfigResolver.maximumIncludedDocuments + 1)
+    }
+
+    @Test("notes are capped, with a count of the ones left out")
+    func notesCapped() {
+        let text = (0..<300).map { "Unsupported\($0) x\n" }.joined()
+        let resolution = Self.resolve("x", text)
+        #expect(resolution.issues.isEmpty)
+        #expect(resolution.notes.count == SSHConfigResolver.maximumNotes + 1)
+        #expect(resolution.notes.last == "\(300 - SSHConfigResolver.maximumNotes) more notes not shown")
+    }
+
+    @Test("a fan-out that stays under the include limit resolves normally")
+    func includeFanOutUnderLimit() {
+        let leaf = "HostName leaf.internal\n"
+        let text = String(repeating: "Include leaf\n", count: 100) + "User alice\n"
+        let resolution = Self.resolve("x", text, includes: ["leaf": leaf])
+        #expect(resolution.issues.isEmpty)
+        #expect(resolution.first("hostname") == ["leaf.internal"])
+        #expect(resolution.values["hostname"]?.count == 100)
+        #expect(resolution.first("user") == ["alice"])
+    }
 }
 
 /// A small deterministic generator for the random-input test.

@@ -24,14 +24,23 @@ struct HostileTextTests {
         harness.expectClosed(with: .disconnectedByPeer(reasonCode: 11, description: String(repeating: "z", count: 512) + "…"), notifiesPeer: false)
     }
 
-    @Test("A DISCONNECT whose description is not UTF-8 is a malformed message (RFC 4251 §5), and the error stays printable")
+    @Test("A DISCONNECT whose description is not UTF-8 keeps its reason code; the invalid bytes are shown escaped")
     func disconnectInvalidUTF8() throws {
         var harness = try HostileHarness(HostileScript.handshake()
             + [.packet(HostileMessage.disconnect(reason: 2, description: [0x41, 0xFF, 0xC3, 0x1B, 0x42]))])
         harness.run()
-        harness.expectClosed(with: .malformedMessage(
-            "transport message 1: malformed SSH data: SSH_MSG_DISCONNECT description: string is not valid UTF-8 (RFC 4251 §5)"))
+        harness.expectClosed(with: .disconnectedByPeer(reasonCode: 2, description: "A\\xff\\xc3\\x1bB"), notifiesPeer: false)
         #expect(isFreeOfControlCharacters(harness.transportError?.description ?? "\u{1}"))
+    }
+
+    @Test("A DISCONNECT after authentication with invalid UTF-8 in the description and language tag keeps its reason code")
+    func disconnectInvalidUTF8AfterAuthentication() throws {
+        var payload: [UInt8] = [1, 0, 0, 0, 14]  // SSH_MSG_DISCONNECT, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE
+        payload += [0, 0, 0, 4, 0x6E, 0x6F, 0xC0, 0xAF]  // "no" then an overlong (invalid) encoding of "/"
+        payload += [0, 0, 0, 2, 0xFE, 0xFE]  // a language tag that is not UTF-8 either
+        var harness = try HostileHarness(HostileScript.authenticated() + [.packet(payload)])
+        harness.run()
+        harness.expectClosed(with: .disconnectedByPeer(reasonCode: 14, description: "no\\xc0\\xaf"), notifiesPeer: false)
     }
 
     @Test("A banner with terminal escape sequences is escaped, its line breaks kept")

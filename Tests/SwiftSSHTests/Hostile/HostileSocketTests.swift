@@ -176,6 +176,41 @@ struct HostileSocketTests {
         await server.stop()
     }
 
+    /// Waits (bounded) until `client` closes and returns why, or nil if it was still open at the deadline.
+    private static func closeReason(of client: SSHClient, within limit: Duration) async throws -> SSHError? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while client.isActive && clock.now - start < limit {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        guard !client.isActive else { return nil }
+        return await client.waitUntilClosed()
+    }
+
+    @Test("A rekey the server starts and never finishes ends the connection with a timeout after timeouts.handshake",
+          arguments: [false, true])
+    func stalledRekeyTimesOut(clientInitiated: Bool) async throws {
+        // Server-initiated: the server sends KEXINIT, reads ours and our ECDH init, and goes quiet.
+        // Client-initiated: the server reads our KEXINIT and never answers it.
+        let stall: [HostileStep] = clientInitiated
+            ? [.awaitMessage(HostileMessage.kexInit)]
+            : [.kexInit, .awaitMessage(HostileMessage.kexInitMessage)]
+        let server = try await HostileLoopbackServer.start(HostileScript.authenticated() + stall)
+        let client = try await Self.connect(server, handshakeTimeout: .seconds(2))
+        let clock = ContinuousClock()
+        let start = clock.now
+        if clientInitiated { try await client.initiateRekey() }
+        let reason = try await Self.closeReason(of: client, within: .seconds(8))
+        let elapsed = clock.now - start
+        #expect(reason?.code == .timeout, "\(String(describing: reason)); still open: \(client.isActive)")
+        #expect(reason?.message.contains("a key exchange (rekey) with \(HostileLoopbackServer.host) port \(server.port) did not complete within \(Duration.seconds(2))") == true,
+                "\(String(describing: reason))")
+        #expect(elapsed >= .milliseconds(1500) && elapsed < .seconds(6), "took \(elapsed)")
+        if client.isActive { await client.close() }
+        #expect(await server.waitUntilAllClosed())
+        await server.stop()
+    }
+
     @Test("Regression (replies piled up without back-pressure): a server that floods want_reply requests and never reads cannot grow the client's buffers")
     func replyFloodToServerThatDoesNotRead() async throws {
         // Small socket buffers on both sides (16 KiB) so the flood outgrows them quickly.

@@ -58,6 +58,32 @@ import Testing
         }
     }
 
+    @Test func bcryptRoundsAreBoundedWhenWritingAndLoading() throws {
+        let key = try SSHPrivateKey.generate(.ed25519)
+        func code(_ body: () throws -> Void) -> SSHError.Code? {
+            do { try body() } catch let error as SSHError { return error.code } catch { return nil }
+            return nil
+        }
+        #expect(code { _ = try key.openSSHFormat(passphrase: "pw", comment: "c", rounds: 1025) } == .invalidKeyParameters)
+        #expect(code { _ = try key.openSSHFormat(passphrase: "pw", comment: "c", rounds: 0) } == .invalidKeyParameters)
+        // A file written with 1 round, its round count then rewritten to 2^32 − 1: refused at once,
+        // with or without the passphrase, instead of deriving a key for years.
+        let text = try key.openSSHFormat(passphrase: "pw", comment: "c", rounds: 1)
+        let body = text.split(separator: "\n").dropFirst().dropLast().joined()
+        var binary = try #require(Data(base64Encoded: String(body)))
+        // "openssh-key-v1\0" (15) ‖ string "aes256-ctr" (14) ‖ string "bcrypt" (10) ‖ uint32 (4) ‖ string salt (20) ‖ uint32 rounds
+        let roundsOffset = 15 + 14 + 10 + 4 + 20
+        #expect(Array(binary[roundsOffset..<roundsOffset + 4]) == [0, 0, 0, 1])
+        binary.replaceSubrange(roundsOffset..<roundsOffset + 4, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        let crafted = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + binary.base64EncodedString() + "\n-----END OPENSSH PRIVATE KEY-----\n"
+        let clock = ContinuousClock()
+        let start = clock.now
+        try #require(code { _ = try SSHPrivateKey(fileContents: crafted) } == .keyDerivationTooExpensive)
+        #expect(code { _ = try SSHPrivateKey(fileContents: crafted, passphrase: "pw") } == .keyDerivationTooExpensive)
+        #expect(clock.now - start < .seconds(1))
+        #expect(try SSHPrivateKey(fileContents: text, passphrase: "pw").publicKey == key.publicKey)
+    }
+
     @Test func warnsAboutFilesOthersCanRead() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
