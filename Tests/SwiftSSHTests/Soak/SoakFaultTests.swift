@@ -16,7 +16,7 @@ enum ServerFault: String, CaseIterable, Sendable {
 extension SoakTests {
     @Test("Server faults: sshd SIGKILLed, SIGSTOPped, restarted during transfers; reported, recovered, bounded, no leaks")
     func serverFaults() async throws {
-        let (server, identity) = try Self.startServer()
+        let (server, identity) = try await Self.startServer()
         defer { server.stop() }
         guard !server.isExternal else { return }
         let echo = try LoopbackEchoServer()
@@ -68,7 +68,7 @@ extension SoakTests {
                 switch fault {
                 case .kill: server.kill()
                 case .stop: server.suspend()
-                case .restart: try server.restart()
+                case .restart: try await onThread { try server.restart() }
                 }
                 // The fault is reported.
                 let reported = await eventually(timeout: .seconds(15)) {
@@ -84,7 +84,7 @@ extension SoakTests {
                 switch fault {
                 case .kill:
                     try await Task.sleep(for: .milliseconds(500))  // a few reconnect attempts fail against the dead port
-                    try server.restart()
+                    try await onThread { try server.restart() }
                 case .stop: server.resume()
                 case .restart: break
                 }

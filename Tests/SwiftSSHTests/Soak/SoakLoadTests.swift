@@ -6,7 +6,7 @@ import Testing
 extension SoakTests {
     @Test("Load: K concurrent forwarded connections of 256 KiB each, checked end to end; fds and RSS bounded, fds back to baseline")
     func load() async throws {
-        let (server, identity) = try Self.startServer()
+        let (server, identity) = try await Self.startServer()
         defer { server.stop() }
         guard !server.isExternal else { return }
         let connections = SoakSettings.pick(short: 500, long: 1000)  // over NIO's default backlog of 256 (a regression test)

@@ -40,7 +40,7 @@ enum BrokenClients {
 extension SoakTests {
     @Test("Slow and broken local clients (never reads, resets, half-closes) do not stall another connection on the same SSH connection")
     func slowAndBrokenClients() async throws {
-        let (server, identity) = try Self.startServer()
+        let (server, identity) = try await Self.startServer()
         defer { server.stop() }
         guard !server.isExternal else { return }
         let client = try await connectAuthenticated(server, identity: identity)

@@ -10,14 +10,16 @@ import Testing
 /// test measures this process's file descriptors and memory, which a neighbour would disturb.
 @Suite("Soak and faults", .serialized, .tags(.interop))
 struct SoakTests {
-    /// Starts sshd authorizing a fresh key, with `configure` applied to its configuration.
-    static func startServer(_ configure: (inout SSHDConfiguration) -> Void = { _ in }) throws -> (SSHDServer, TestIdentity) {
+    /// Starts sshd (on its own thread: it blocks until sshd listens) authorizing a fresh key, with
+    /// `configure` applied to its configuration.
+    static func startServer(_ configure: (inout SSHDConfiguration) -> Void = { _ in }) async throws -> (SSHDServer, TestIdentity) {
         let identity = try TestIdentity.ed25519()
         var sshd = SSHDConfiguration()
         sshd.authorizedKeys = [identity.authorizedKeysLine]
         sshd.logLevel = "INFO"  // DEBUG3 would log every packet of a soak run
         configure(&sshd)
-        return (try SSHDServer.start(sshd), identity)
+        let configuration = sshd
+        return (try await onThread { try SSHDServer.start(configuration) }, identity)
     }
 
     /// Lets NIO's event loops and the cooperative pool create their threads and descriptors, so a
@@ -29,7 +31,7 @@ struct SoakTests {
 
     @Test("Rekeys: bytes through a LocalForwarder with sshd at RekeyLimit 1M, every byte checked, rekeys counted")
     func rekeys() async throws {
-        let (server, identity) = try Self.startServer { $0.rekeyLimit = "1M" }
+        let (server, identity) = try await Self.startServer { $0.rekeyLimit = "1M" }
         defer { server.stop() }
         guard !server.isExternal else { return }
         let echo = try LoopbackEchoServer()
