@@ -42,6 +42,9 @@ struct SoakTests {
         let client = try await connectAuthenticated(server, identity: identity, transport: transport)
         let forwarder = try await LocalForwarder.start(client: client, targetHost: "127.0.0.1", targetPort: echo.port)
         let pattern = CheckedStreamPattern(blockSize: 1 << 20)
+        // Memory must not follow the stream: 512 MiB over the baseline (glibc keeps freed 1 MiB
+        // blocks in its heap once its mmap threshold has grown, hence the room; Docs/Testing.md).
+        let rssBound = residentMemoryBytes() + (512 << 20)
         let sampler = ResourceSampler(interval: .milliseconds(200))
         var totalBytes = 0
         var rounds = 0
@@ -59,6 +62,7 @@ struct SoakTests {
             totalBytes += result.receivedBytes
             rounds += 1
             let peaks = sampler.peaks
+            #expect(peaks.residentBytes <= rssBound, "round \(round): peak RSS \(mebibytes(peaks.residentBytes)) > bound \(mebibytes(rssBound))")
             printSoakFigures("rekeys", ["round": "\(round)", "bytes": "\(result.receivedBytes)", "rekeys": "\(rekeys)",
                                         "MBps": String(format: "%.0f", result.bytesPerSecond / 1e6),
                                         "peakRSS": mebibytes(peaks.residentBytes), "peakFDs": "\(peaks.fileDescriptors)"])
