@@ -91,6 +91,9 @@ public final class LocalForwarder: Sendable {
         do {
             server = try await ServerBootstrap(group: group, childGroup: childGroup)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // NIO's default backlog (256) overflows when a pool opens hundreds of connections at
+                // once, and the kernel then resets some; the kernel caps this at net.core.somaxconn.
+                .serverChannelOption(.backlog, value: Self.listenBacklog)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 // Start small (each idle connection keeps its receive buffer) and grow to 256 KiB reads under load.
@@ -146,6 +149,9 @@ public final class LocalForwarder: Sendable {
     }
 
     // MARK: - Accept loop
+
+    /// The listen backlog asked for (Linux caps it at net.core.somaxconn, 4096 by default).
+    static let listenBacklog: Int32 = 4096
 
     /// An accepted connection: joined on the SSH connection's event loop, or copied by tasks.
     enum Accepted: Sendable {
