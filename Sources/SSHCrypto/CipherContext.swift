@@ -42,23 +42,11 @@ final class CipherContext {
 
     /// Encrypts or decrypts `buffer` in place, continuing the current key stream.
     func updateInPlace(_ buffer: UnsafeMutableRawBufferPointer) throws {
-        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        var offset = 0
-        while offset < buffer.count {
-            let chunk = min(buffer.count - offset, Self.maximumUpdateByteCount)
-            var written: Int32 = 0
-            try check(EVP_CipherUpdate(context, base + offset, &written, base + offset, Int32(chunk)),
-                      "EVP_CipherUpdate(\(cipherName))")
-            // Stream modes (CTR, GCM, ChaCha20) never buffer: anything else would corrupt in-place use.
-            guard Int(written) == chunk else {
-                throw CryptoError.libcrypto(operation: "EVP_CipherUpdate(\(cipherName))",
-                                            reason: "wrote \(written) of \(chunk) bytes")
-            }
-            offset += chunk
-        }
+        try update(from: UnsafeRawBufferPointer(buffer), into: buffer)
     }
 
-    /// Encrypts or decrypts `input` into `output` (same length, not overlapping), continuing the key stream.
+    /// Encrypts or decrypts `input` into `output`, continuing the key stream. The two have the same
+    /// length and are either the same memory (in place) or do not overlap, as `EVP_CipherUpdate` requires.
     func update(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
         precondition(output.count == input.count, "CipherContext.update: output and input differ in length")
         guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
@@ -69,6 +57,7 @@ final class CipherContext {
             var written: Int32 = 0
             try check(EVP_CipherUpdate(context, destination + offset, &written, source + offset, Int32(chunk)),
                       "EVP_CipherUpdate(\(cipherName))")
+            // Stream modes (CTR, GCM, ChaCha20) never buffer: anything else would corrupt in-place use.
             guard Int(written) == chunk else {
                 throw CryptoError.libcrypto(operation: "EVP_CipherUpdate(\(cipherName))",
                                             reason: "wrote \(written) of \(chunk) bytes")

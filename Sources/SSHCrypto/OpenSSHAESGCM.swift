@@ -78,27 +78,12 @@ public final class OpenSSHAESGCM {
     ///   16 bytes (before touching `buffer`).
     public func open(aad: UnsafeRawBufferPointer, inPlace buffer: UnsafeMutableRawBufferPointer,
                      tag: UnsafeRawBufferPointer) throws {
-        defer { advanceInvocationCounter() }
-        guard tag.count == Self.tagByteCount else {
-            throw CryptoError.invalidLength(what: "AES-GCM tag", expected: Self.tagByteCount, actual: tag.count)
-        }
-        do {
-            try nonce.withUnsafeBytes { try cipher.restart(iv: $0, encrypt: false) }
-            try cipher.expectTag(tag)
-            try cipher.authenticateAdditionalData(aad)
-            try cipher.updateInPlace(buffer)
-            guard cipher.finish() else {
-                ERR_clear_error()
-                throw CryptoError.authenticationFailed
-            }
-        } catch {
-            if let base = buffer.baseAddress { OPENSSL_cleanse(base, buffer.count) }
-            throw error
-        }
+        try open(aad: aad, ciphertext: UnsafeRawBufferPointer(buffer), into: buffer, tag: tag)
     }
 
     /// Like `open(aad:inPlace:tag:)`, but decrypts `ciphertext` into `plaintext` (same length, not
-    /// overlapping) and leaves `ciphertext` untouched; a receiver then needs no copy of the plaintext.
+    /// overlapping, or the same memory) and leaves a separate `ciphertext` untouched; a receiver then
+    /// needs no copy of the plaintext.
     ///
     /// - Throws: `CryptoError.authenticationFailed` when the tag is wrong, after zeroing `plaintext`.
     public func open(aad: UnsafeRawBufferPointer, ciphertext: UnsafeRawBufferPointer,
