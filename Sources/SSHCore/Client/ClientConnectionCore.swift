@@ -69,6 +69,18 @@ package struct ClientConnectionCore {
     /// True once the connection is over.
     package private(set) var isClosed = false
 
+    // The transport's state, read through these rather than through `transport`, and through a
+    // `mutating get`: from another module, a plain getter on a core stored in a class makes the caller
+    // copy the whole core first (retaining everything it holds), and the NIO adapter asks these on
+    // every read and write. A mutating getter is handed the core in place.
+
+    /// True while a key exchange holds back outbound non-kex messages (`ClientTransport.isOutboundPaused`).
+    package var isOutboundPaused: Bool { mutating get { transport.isOutboundPaused } }
+    /// True while a key exchange is running (`ClientTransport.isKeyExchangeInProgress`).
+    package var isKeyExchangeInProgress: Bool { mutating get { transport.isKeyExchangeInProgress } }
+    /// How many key exchanges finished (`ClientTransport.completedKeyExchanges`).
+    package var completedKeyExchanges: Int { mutating get { transport.completedKeyExchanges } }
+
     /// Creates the core; call `start()` to begin.
     package init(configuration: ClientConnectionConfiguration, randomSource: any RandomSource) {
         self.configuration = configuration
@@ -144,8 +156,7 @@ package struct ClientConnectionCore {
 
     /// Takes the events that happened.
     package mutating func takeEvents() -> [ClientConnectionEvent] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
+        events.takeAll()
     }
 
     /// Moves events and payloads between the layers until nothing is left to move.
@@ -157,10 +168,13 @@ package struct ClientConnectionCore {
                 progress = true
                 handleTransportEvent(event)
             }
-            if var auth = authentication {
-                for payload in auth.takeOutbound() { progress = true; transport.send(payload: payload) }
-                for event in auth.takeEvents() { progress = true; handleAuthEvent(event) }
-                authentication = auth
+            // Mutated in place (optional chaining), not copied out and back: a copy would make the
+            // state machine's arrays shared, and taking from them would then reallocate.
+            if let payloads = authentication?.takeOutbound() {
+                for payload in payloads { progress = true; transport.send(payload: payload) }
+            }
+            if let authEvents = authentication?.takeEvents() {
+                for event in authEvents { progress = true; handleAuthEvent(event) }
             }
             for message in connection.takeOutbound() { progress = true; transport.send(message) }
             for event in connection.takeEvents() { progress = true; events.append(.connection(event)) }

@@ -22,14 +22,12 @@ package struct ConnectionStateMachine {
 
     /// Takes the messages to send.
     package mutating func takeOutbound() -> [OutboundMessage] {
-        defer { outbound.removeAll(keepingCapacity: true) }
-        return outbound
+        outbound.takeAll()
     }
 
     /// Takes the events that happened.
     package mutating func takeEvents() -> [ConnectionEvent] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
+        events.takeAll()
     }
 
     // MARK: - Commands

@@ -8,7 +8,11 @@ package struct PacketDecoder {
     package static let maximumPacketLength: UInt32 = 256 * 1024
 
     /// The protection in force; replaced when NEWKEYS is received (RFC 4253 §7.3).
-    package var protection: any PacketProtection = CleartextProtection()
+    package var protection: any PacketProtection = CleartextProtection() {
+        didSet { outOfPlaceProtection = protection as? any OutOfPlaceOpening }
+    }
+    /// `protection` when it can open into a separate buffer; cast once per key change.
+    private var outOfPlaceProtection: (any OutOfPlaceOpening)?
     /// The sequence number of the next packet; wraps at 2^32 (RFC 4253 §6.4).
     package private(set) var sequenceNumber: UInt32 = 0
     private var buffer: ByteBuffer
@@ -68,7 +72,7 @@ package struct PacketDecoder {
         }
         let total = 4 + Int(packetLength) + protection.tagLength
         guard buffer.readableBytes >= total else { return nil }
-        if let outOfPlace = protection as? any OutOfPlaceOpening {
+        if let outOfPlace = outOfPlaceProtection {
             let payload = try openOutOfPlace(outOfPlace, packetLength: packetLength, total: total, sequenceNumber: sequenceNumber)
             buffer.moveReaderIndex(forwardBy: total)
             pendingPacketLength = nil

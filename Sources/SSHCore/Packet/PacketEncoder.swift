@@ -4,7 +4,12 @@ import SSHCrypto
 /// Pads, encrypts and authenticates outbound binary packets (RFC 4253 §6), one direction's state.
 package struct PacketEncoder {
     /// The protection in force; replaced when we send NEWKEYS (RFC 4253 §7.3).
-    package var protection: any PacketProtection = CleartextProtection()
+    package var protection: any PacketProtection = CleartextProtection() {
+        didSet { outOfPlaceProtection = protection as? any OutOfPlaceSealing }
+    }
+    /// `protection` when it can seal straight from the payload; the cast is made once per key
+    /// change, not per packet (a dynamic cast costs more than sealing a small packet's header).
+    private var outOfPlaceProtection: (any OutOfPlaceSealing)?
     /// The sequence number of the next packet; wraps at 2^32 (RFC 4253 §6.4).
     package private(set) var sequenceNumber: UInt32 = 0
     private let randomSource: any RandomSource
@@ -35,7 +40,7 @@ package struct PacketEncoder {
         let start = output.writerIndex - output.readerIndex
         output.writeInteger(UInt32(packetLength))
         output.writeInteger(UInt8(paddingLength))
-        let outOfPlace = protection as? any OutOfPlaceSealing
+        let outOfPlace = outOfPlaceProtection
         if outOfPlace != nil {
             // Room for the payload, which the protection encrypts straight from `payload` and `body`.
             output.moveWriterIndex(forwardBy: payloadLength)

@@ -118,8 +118,7 @@ package struct ClientTransport {
 
     /// Takes the events that happened since the last call.
     package mutating func takeEvents() -> [ClientTransportEvent] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
+        events.takeAll()
     }
 
     /// Feeds bytes received from the server.

@@ -51,14 +51,12 @@ package struct UserAuthStateMachine {
 
     /// Takes the payloads to send.
     package mutating func takeOutbound() -> [ByteBuffer] {
-        defer { outbound.removeAll() }
-        return outbound
+        outbound.takeAll()
     }
 
     /// Takes the events that happened.
     package mutating func takeEvents() -> [UserAuthEvent] {
-        defer { events.removeAll() }
-        return events
+        events.takeAll()
     }
 
     /// Answers the last `challenge` (RFC 4256 §3.4).

@@ -95,7 +95,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     /// Completed key exchanges, the first included (tests observe rekeys with it).
-    var completedKeyExchanges: Int { core.transport.completedKeyExchanges }
+    var completedKeyExchanges: Int { core.completedKeyExchanges }
 
     // MARK: - NIO events
 
@@ -209,6 +209,18 @@ final class ConnectionHandler: ChannelInboundHandler {
         return promise.futureResult.map { id }
     }
 
+    /// Hands `data` to the transport at once when nothing is queued before it on channel `id` and
+    /// the window, the socket and the key-exchange state allow; returns true when all of it went.
+    /// What the window could not take stays in `data`, for `write(_:channel:)` to queue behind.
+    /// The forwarding bridge's per-chunk path: no promise, no queue entry.
+    func sendNow(_ data: inout ByteBuffer, channel id: UInt32) -> Bool {
+        guard let context, !isClosed, let record = channels[id], !record.writingEnded,
+              record.pendingWrites.isEmpty, context.channel.isWritable, !core.isOutboundPaused else { return false }
+        core.withConnection { $0.send(&data, on: id) }
+        pump()
+        return data.readableBytes == 0
+    }
+
     /// Queues `data` on channel `id`; the future completes when all of it was handed to the transport.
     func write(_ data: ByteBuffer, channel id: UInt32) -> EventLoopFuture<Void> {
         guard let context else { preconditionFailure("write before the handler was added") }
@@ -279,14 +291,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     func sendIgnore(size: Int) -> Bool {
         core.sendIgnore(ByteBuffer(repeating: 0x5A, count: size))
         pump()
-        return core.transport.isKeyExchangeInProgress
+        return core.isKeyExchangeInProgress
     }
 
     /// Channels open or opening.
     var openChannelCount: Int { channels.count }
 
     /// Whether a key exchange is running.
-    var isKeyExchangeInProgress: Bool { core.transport.isKeyExchangeInProgress }
+    var isKeyExchangeInProgress: Bool { core.isKeyExchangeInProgress }
 
     /// Starts a client-initiated rekey.
     func initiateRekey() {
@@ -307,7 +319,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func flushWrites(_ id: UInt32) {
         // While a key exchange holds the outbound direction the core would only queue the data; keep
         // it here, where the writer waits on its promise, so a stalled rekey cannot grow memory.
-        guard let record = channels[id], let context, context.channel.isWritable, !core.transport.isOutboundPaused else { return }
+        guard let record = channels[id], let context, context.channel.isWritable, !core.isOutboundPaused else { return }
         while let (pending, promise) = record.pendingWrites.first {
             var data = pending
             if data.readableBytes > 0 {
@@ -361,7 +373,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             let events = core.takeEvents()
             for event in events { handle(event, context: context) }
-            let paused = core.transport.isOutboundPaused
+            let paused = core.isOutboundPaused
             if outboundWasPaused && !paused {
                 // The key exchange released the outbound direction: send what writers left waiting.
                 for id in channels.keys.sorted() { flushWrites(id) }
@@ -379,12 +391,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// data waits while the key exchange holds the outbound direction) forever.
     private func watchRekey() {
         guard isReady, !isClosed, let context else { return }
-        guard core.transport.isKeyExchangeInProgress else {
+        guard core.isKeyExchangeInProgress else {
             rekeyTimeout?.cancel()
             rekeyTimeout = nil
             return
         }
-        let completed = core.transport.completedKeyExchanges
+        let completed = core.completedKeyExchanges
         if rekeyTimeout != nil && rekeyTimeoutArmedAt == completed { return }
         rekeyTimeout?.cancel()
         rekeyTimeoutArmedAt = completed
@@ -392,7 +404,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         rekeyTimeout = context.eventLoop.scheduleTask(in: limit.timeAmount) {
             let handler = loopBound.value
-            guard handler.core.transport.isKeyExchangeInProgress, handler.core.transport.completedKeyExchanges == completed else { return }
+            guard handler.core.isKeyExchangeInProgress, handler.core.completedKeyExchanges == completed else { return }
             handler.fail(SSHError(code: .timeout, message: "a key exchange (rekey) with \(handler.settings.host) port \(handler.settings.port) did not complete within \(limit)"))
         }
     }

@@ -81,6 +81,12 @@ final class ForwardingBridge: ChannelDuplexHandler, RemovableChannelHandler {
     private func send(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
         guard let id, let connection, !closed else { return }
         let count = bytes.readableBytes
+        var bytes = bytes
+        // The common case: the window takes it all now, with no promise to wait on.
+        if unsentWrites == 0 && connection.sendNow(&bytes, channel: id) {
+            counters.toTarget(count)
+            return
+        }
         unsentWrites += 1
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         connection.write(bytes, channel: id).whenComplete { result in
@@ -149,10 +155,19 @@ final class ForwardingBridge: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: - SSH → local socket (called by ConnectionHandler on the same loop)
 
-    /// Writes channel data to the local socket; the window credit goes back once it is written.
+    /// Writes channel data to the local socket. The window credit goes back at once while the socket
+    /// is writable (what NIO holds for it is under its high-water mark), otherwise once this chunk is
+    /// written, so a local reader that stops reading holds at most one window plus the high-water
+    /// mark here.
     func deliver(_ data: ByteBuffer) {
         guard let context, let id, !closed else { return }
         let count = data.readableBytes
+        if context.channel.isWritable {
+            context.writeAndFlush(wrapOutboundOut(data), promise: nil)
+            counters.fromTarget(count)
+            connection?.consumed(count, channel: id)
+            return
+        }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(data)).whenComplete { result in
             let bridge = loopBound.value
