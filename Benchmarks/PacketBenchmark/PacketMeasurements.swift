@@ -108,11 +108,14 @@ struct PacketMeasurements {
 enum BenchmarkError: Error, CustomStringConvertible {
     case mismatch(String)
     case usage(String)
+    /// A socket call of the floor relay failed.
+    case io(String)
 
     var description: String {
         switch self {
         case let .mismatch(what): return "round trip failed: \(what)"
         case let .usage(what): return what
+        case let .io(what): return "relay: \(what)"
         }
     }
 }

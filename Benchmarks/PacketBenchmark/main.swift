@@ -2,6 +2,8 @@
 // SwiftSSH implements, in payload MB/s on one core. Scripts/bench prints it beside `openssl speed`.
 //
 // Usage: swiftssh-bench [--size BYTES] [--seconds S] [--cipher NAME[+MAC]]... [--json]
+//        swiftssh-bench relay --listen PORT --to PORT --cipher NAME[+MAC]|none [--connections N]
+// The second form is the CPU floor Scripts/bench measures beside the clients (FloorRelay.swift).
 
 #if canImport(Glibc)
 import Glibc
@@ -97,7 +99,11 @@ extension String {
 }
 
 do {
-    try run()
+    if CommandLine.arguments.dropFirst().first == "relay" {
+        try FloorRelay(CommandLine.arguments.dropFirst(2)).run()
+    } else {
+        try run()
+    }
 } catch {
     print("swiftssh-bench: \(error)")
     exit(2)

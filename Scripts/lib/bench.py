@@ -16,7 +16,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_figures as figures  # noqa: E402
-from bench_sandbox import Sandbox, cpu_seconds  # noqa: E402
+from bench_report import CLIENTS, CPU_TARGET, Results, print_floor, print_micro, print_pipeline, print_table  # noqa: E402
+from bench_sandbox import Sandbox, cpu_seconds, tree_cpu_seconds  # noqa: E402
 
 CIPHERS = {  # label -> (Ciphers=, MACs=)
     "chacha20-poly1305": ("chacha20-poly1305@openssh.com", None),
@@ -24,15 +25,19 @@ CIPHERS = {  # label -> (Ciphers=, MACs=)
     "aes256-gcm": ("aes256-gcm@openssh.com", None),
     "aes128-ctr+etm": ("aes128-ctr", "hmac-sha2-256-etm@openssh.com"),
 }
-# Targets of issue 7 as (direction, bound): "le" means ratio swiftssh/ssh <= bound.
-CPU_TARGET = {"chacha20-poly1305": 0.4, "aes128-gcm": 0.6, "aes256-gcm": 0.6, "aes128-ctr+etm": 0.5}
 OPENSSL_SPEED = {  # micro-benchmark label -> openssl speed -evp names (cipher, optional hmac digest)
     "chacha20-poly1305@openssh.com": ("chacha20-poly1305", None),
     "aes128-gcm@openssh.com": ("aes-128-gcm", None),
     "aes256-gcm@openssh.com": ("aes-256-gcm", None),
     "aes128-ctr+hmac-sha2-256-etm@openssh.com": ("aes-128-ctr", "sha256"),
 }
-CLIENTS = ("swiftssh", "ssh")
+# swiftssh-bench relay's --cipher for each bulk label: the same protection the clients negotiate.
+FLOOR_CIPHER = {
+    "chacha20-poly1305": "chacha20-poly1305@openssh.com",
+    "aes128-gcm": "aes128-gcm@openssh.com",
+    "aes256-gcm": "aes256-gcm@openssh.com",
+    "aes128-ctr+etm": "aes128-ctr+hmac-sha2-256-etm@openssh.com",
+}
 
 
 def parse_size(text):
@@ -53,61 +58,6 @@ def machine():
     openssl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
     return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(), "openssh": ssh, "openssl": openssl,
             "loadavg_at_start": os.getloadavg()}
-
-
-class Results:
-    """Samples per figure and client, in pair order, so ratios are taken within each pair."""
-
-    def __init__(self):
-        self.rows = []  # (figure, label, unit, better, target, {client: [samples]})
-        self.index = {}
-
-    def add(self, figure, label, unit, better, target, client, value):
-        key = (figure, label)
-        if key not in self.index:
-            self.index[key] = len(self.rows)
-            self.rows.append([figure, label, unit, better, target, {c: [] for c in CLIENTS}])
-        self.rows[self.index[key]][5][client].append(value)
-
-    def summary(self):
-        out = []
-        for figure, label, unit, better, target, samples in self.rows:
-            a, b = samples["swiftssh"], samples["ssh"]
-            ratios = [x / y for x, y in zip(a, b) if y]
-            row = {"figure": figure, "label": label, "unit": unit, "better": better, "pairs": min(len(a), len(b))}
-            for client, values in samples.items():
-                if values:
-                    row[client] = {"median": statistics.median(values), "min": min(values), "max": max(values),
-                                   "samples": values}
-            if ratios:
-                row["ratio"] = {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios)}
-            if target is not None:
-                kind, bound = target
-                value = row.get("ratio", {}).get("median") if kind.startswith("ratio") else row.get("swiftssh", {}).get("median")
-                row["target"] = f"{'ratio' if kind.startswith('ratio') else 'swiftssh'} {'<=' if kind.endswith('le') else '>='} {bound:g}"
-                if value is not None:
-                    row["met"] = value <= bound if kind.endswith("le") else value >= bound
-            out.append(row)
-        return out
-
-
-def fmt(value):
-    return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
-
-
-def print_table(rows):
-    print(f"{'figure':<44}{'swiftssh median [min-max]':<30}{'ssh median [min-max]':<30}"
-          f"{'ratio median [min-max]':<26}{'target':<22}met")
-    for row in rows:
-        cells = []
-        for client in CLIENTS:
-            s = row.get(client)
-            cells.append(f"{fmt(s['median'])} [{fmt(s['min'])}-{fmt(s['max'])}]" if s else "-")
-        r = row.get("ratio")
-        ratio = f"{r['median']:.2f} [{r['min']:.2f}-{r['max']:.2f}]" if r else "-"
-        met = {True: "yes", False: "NO"}.get(row.get("met"), "")
-        print(f"{row['figure'] + ' ' + row['label'] + ' (' + row['unit'] + ')':<44}{cells[0]:<30}{cells[1]:<30}"
-              f"{ratio:<26}{row.get('target', ''):<22}{met}")
 
 
 def log(message):
@@ -136,15 +86,39 @@ def measure(args, sandbox, results):
             try:
                 for client, (process, port, _) in tunnels.items():
                     figures.wait_for_port(port, 30, process).close()
+                floor = None
+                if "b" in args.figures and not args.no_floor:
+                    floor = sandbox.start_floor_relay(args.bench_binary, sandbox.sink_port, FLOOR_CIPHER[label])
                 for _ in range(reps):
+                    cpus, rates = {}, {}
                     for client in CLIENTS:
                         process, port, _ = tunnels[client]
-                        mbps, cpu = figures.bulk(process.pid, port, args.size, args.timeout)
-                        results.add("a", f"throughput {label}", "MB/s", "higher", ("ratio_ge", 1.3), client, mbps)
-                        results.add("b", f"client CPU {label}", "s/GiB", "lower", ("ratio_le", CPU_TARGET[label]), client, cpu)
+                        others = {"sshd": lambda: tree_cpu_seconds(sandbox.sshd.pid),
+                                  "sink": lambda: cpu_seconds(sandbox.servers["sink"].pid),
+                                  "load generator": time.process_time}
+                        before = {part: read() for part, read in others.items()}
+                        rates[client], cpus[client] = figures.bulk(process.pid, port, args.size, args.timeout)
+                        parts = {part: (read() - before[part]) / (args.size / 2**30) for part, read in others.items()}
+                        results.add_pipeline(label, client, {"client": cpus[client], **parts})
+                        results.add("a", f"throughput {label}", "MB/s", "higher", ("ratio_ge", 1.3), client, rates[client])
+                        results.add("b", f"client CPU {label}", "s/GiB", "lower", ("ratio_le", CPU_TARGET[label]), client, cpus[client])
+                    if floor:
+                        mbps, cpu = figures.bulk(floor[0].pid, floor[1], args.size, args.timeout, framed=True)
+                        results.add_floor(label, cpu, cpus["ssh"], mbps, rates["ssh"])
             finally:
                 for process, _, _ in tunnels.values():
                     sandbox.stop(process)
+                if floor:
+                    sandbox.stop(floor[0])
+        if "b" in args.figures and not args.no_floor:
+            log(f"floor: plain relay, {args.size} bytes x {reps}")
+            process, port = sandbox.start_floor_relay(args.bench_binary, sandbox.sink_port, "none")
+            try:
+                for _ in range(reps):
+                    mbps, cpu = figures.bulk(process.pid, port, args.size, args.timeout)
+                    results.add_floor("plain relay, no crypto", cpu, 0, mbps, 0)
+            finally:
+                sandbox.stop(process)
     if "c" in args.figures:
         log(f"setup x {reps} pairs (curve25519-sha256, aes128-gcm)")
         for _ in range(reps):
@@ -219,16 +193,6 @@ def micro(args, bench_binary):
     return rows
 
 
-def print_micro(rows):
-    print(f"{'cipher (32 KiB packets, MB per CPU second)':<44}{'path':<17}{'seal':>7}{'open':>7}{'seal+open':>11}"
-          f"{'openssl enc':>13}{'dec':>7}{'enc+dec':>9}{'ratio [min-max]':>19}  target >=0.7")
-    for r in rows:
-        ratio = f"{r['ratio']:.2f} [{r['ratio_min']:.2f}-{r['ratio_max']:.2f}]"
-        print(f"{r['cipher']:<44}{r['path']:<17}{r['seal_mbps']:>7.0f}{r['open_mbps']:>7.0f}{r['seal_open_mbps']:>11.0f}"
-              f"{r['openssl_enc_mbps']:>13.0f}{r['openssl_dec_mbps']:>7.0f}{r['openssl_seal_open_mbps']:>9.0f}"
-              f"{ratio:>19}  {'yes' if r['met'] else 'NO'}")
-
-
 def main():
     parser = argparse.ArgumentParser(prog="Scripts/bench", description=__doc__)
     parser.add_argument("--size", type=parse_size, default=parse_size("1G"), help="bulk bytes per transfer (default 1G)")
@@ -243,6 +207,7 @@ def main():
     parser.add_argument("--micro-seconds", type=int, default=1, help="seconds per packet measurement (default 1)")
     parser.add_argument("--micro-pairs", type=int, default=3, help="swiftssh-bench/openssl pairs per cipher (default 3)")
     parser.add_argument("--no-micro", action="store_true", help="skip the packet micro-benchmark")
+    parser.add_argument("--no-floor", action="store_true", help="skip the CPU floor measured beside figure b")
     parser.add_argument("--timeout", type=float, default=300, help="seconds any one transfer may take")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     parser.add_argument("--swiftssh", required=True, help=argparse.SUPPRESS)
@@ -276,6 +241,8 @@ def main():
         measure(args, sandbox, results)
         report["duration_s"] = round(time.monotonic() - started, 1)
         report["figures"] = results.summary()
+        report["floor"] = results.floor_summary()
+        report["pipeline"] = results.pipeline_summary()
         report["machine"]["loadavg_at_end"] = os.getloadavg()
     finally:
         sandbox.close()
@@ -293,6 +260,12 @@ def main():
         print_micro(report["micro"])
     print()
     print_table(report["figures"])
+    if report["floor"]:
+        print()
+        print_floor(report["floor"])
+    if report["pipeline"]:
+        print()
+        print_pipeline(report["pipeline"])
 
 
 if __name__ == "__main__":

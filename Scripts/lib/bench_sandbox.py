@@ -43,6 +43,27 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(root):
+    """user + sys CPU seconds of `root` and every live descendant (sshd forks a process per connection)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])))
+    total = 0
+    for pid, (_, ticks) in parents.items():
+        node, depth = pid, 0
+        while node in parents and node != root and depth < 64:
+            node, depth = parents[node][0], depth + 1
+        if node == root:
+            total += ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def memory_kib(pid):
     """(VmRSS, VmHWM) of a live process in KiB."""
     values = {}
@@ -58,6 +79,7 @@ class Sandbox:
     def __init__(self, swiftssh):
         self.swiftssh = swiftssh
         self.processes = []
+        self.servers = {}  # "sink" / "echo" -> process
         self.workdir = tempfile.mkdtemp(prefix="swiftssh-bench.")
         self.user = getpass.getuser()
 
@@ -128,6 +150,7 @@ class Sandbox:
     def _start_server(self, mode):
         port_file = f"{self.workdir}/{mode}.port"
         process = self.spawn([sys.executable, f"{HERE}/bench_servers.py", mode, port_file])
+        self.servers[mode] = process
         deadline = time.monotonic() + 10
         while not os.path.exists(port_file):
             if process.poll() is not None or time.monotonic() > deadline:
@@ -162,6 +185,16 @@ class Sandbox:
         started = time.monotonic()
         process = self.spawn(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         return process, local_port, started
+
+    def start_floor_relay(self, bench_binary, target_port, cipher_label):
+        """Starts `swiftssh-bench relay` (the CPU floor: socket copies and packet sealing, nothing
+        else) in front of `target_port`; returns (process, local port) once it listens."""
+        local_port = free_port()
+        log = open(f"{self.workdir}/floor-{local_port}.log", "w")
+        process = self.spawn([bench_binary, "relay", "--listen", str(local_port), "--to", str(target_port),
+                              "--cipher", cipher_label], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        wait_for_port(local_port, 30, process).close()
+        return process, local_port
 
     def tunnel_log(self, client, local_port):
         try:
