@@ -135,11 +135,12 @@ def measure(args, sandbox, results):
         for _ in range(reps):
             for client in CLIENTS:
                 p = run_tunnel(sandbox, client, sandbox.echo_port, "aes128-gcm@openssh.com", None,
-                               lambda process, port, _: figures.round_trip(port, args.pings))
+                               lambda process, port, _: figures.round_trip(process.pid, port, args.pings))
                 results.add("d", "1 B p50", "us", "lower", ("ratio_le", 1.0), client, p[0])
                 results.add("d", "1 B p99", "us", "lower", None, client, p[1])
                 results.add("d", "1 KiB p50", "us", "lower", ("ratio_le", 1.0), client, p[2])
                 results.add("d", "1 KiB p99", "us", "lower", None, client, p[3])
+                results.add("d", "1 B client CPU per trip", "us", "lower", None, client, p[4])
     if "e" in args.figures:
         log(f"{args.connections} x {args.connection_size} bytes concurrent, then {args.idle} idle, x {reps} pairs")
         for _ in range(reps):

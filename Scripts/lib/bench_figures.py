@@ -5,7 +5,7 @@ import struct
 import threading
 import time
 
-from bench_sandbox import cpu_seconds, memory_kib, wait_for_port
+from bench_sandbox import cpu_seconds, memory_kib, thread_cpu_seconds, wait_for_port
 
 CHUNK = 1024 * 1024
 
@@ -83,9 +83,10 @@ def setup(process, port, started, accepts):
     return first, samples[len(samples) // 2]
 
 
-def round_trip(port, count):
+def round_trip(pid, port, count):
     """Figure d: p50 and p99 of `count` ping-pongs of 1 byte and of 1 KiB on one forwarded connection,
-    in microseconds: (p50_1, p99_1, p50_1k, p99_1k)."""
+    in microseconds, and the client's CPU per 1-byte round trip (the steadier sign of per-message
+    cost): (p50_1, p99_1, p50_1k, p99_1k, cpu_1)."""
     s = _connect(port)
     results = []
     try:
@@ -94,12 +95,17 @@ def round_trip(port, count):
             for _ in range(min(50, count)):
                 _ping(s, message)
             samples = []
+            cpu0 = thread_cpu_seconds(pid)
             for _ in range(count):
                 t0 = time.perf_counter()
                 _ping(s, message)
                 samples.append(time.perf_counter() - t0)
+            cpu = (thread_cpu_seconds(pid) - cpu0) / count * 1e6
             samples.sort()
             results += [samples[len(samples) // 2] * 1e6, samples[min(len(samples) - 1, int(len(samples) * 0.99))] * 1e6]
+            if size == 1:
+                cpu_1 = cpu
+        results.append(cpu_1)
     finally:
         s.close()
     return tuple(results)

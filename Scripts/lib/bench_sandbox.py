@@ -43,6 +43,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def thread_cpu_seconds(pid):
+    """CPU seconds of a live process's current threads from /proc/PID/task/*/schedstat, in nanoseconds
+    rather than clock ticks (a tick is 10 ms: too coarse for the CPU of a few thousand round trips).
+    Falls back to cpu_seconds where the kernel has no schedstat."""
+    try:
+        total = 0
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except OSError:
+                continue  # a thread that ended meanwhile
+        return total / 1e9
+    except OSError:
+        return cpu_seconds(pid)
+
+
 def tree_cpu_seconds(root):
     """user + sys CPU seconds of `root` and every live descendant (sshd forks a process per connection)."""
     parents = {}

@@ -176,7 +176,11 @@ package struct ClientConnectionCore {
             if let authEvents = authentication?.takeEvents() {
                 for event in authEvents { progress = true; handleAuthEvent(event) }
             }
-            for message in connection.takeOutbound() { progress = true; transport.send(message) }
+            let messages = connection.takeOutbound()
+            if messages.count > 1 {
+                transport.reserveOutbound(payloadBytes: messages.reduce(0) { $0 + $1.byteCount }, packets: messages.count)
+            }
+            for message in messages { progress = true; transport.send(message) }
             for event in connection.takeEvents() { progress = true; events.append(.connection(event)) }
         }
     }

@@ -103,6 +103,14 @@ package struct ClientTransport {
         sendKexInit()
     }
 
+    /// Makes room in the outbound buffer for a batch of `packets` packets carrying `payloadBytes` in
+    /// all, before they are encoded one by one: a buffer that grows packet by packet copies what it
+    /// holds each time it doubles, which for a 256 KiB batch of channel data was almost two extra
+    /// copies of every byte. 64 bytes per packet covers length, padding length, padding and tag.
+    package mutating func reserveOutbound(payloadBytes: Int, packets: Int) {
+        outbound.reserveCapacity(minimumWritableBytes: payloadBytes + packets * 64)
+    }
+
     /// Takes the bytes to write to the server, if any.
     package mutating func takeOutbound() -> ByteBuffer? {
         guard outbound.readableBytes > 0 else { return nil }
