@@ -4,9 +4,10 @@ import NIOCore
 /// event loop: bytes go from socket to SSH packets and back inside that loop, with no task or thread
 /// hop per chunk (the async path of `LocalForwarder` costs two hops per chunk).
 ///
-/// Flow control both ways, as the async path does: a local read whose data the SSH window cannot take
-/// yet stops reading from the local socket until it has gone out; window credit goes back to the
-/// server (RFC 4254 §5.2) only after the bytes were written to the local socket. EOF in either
+/// Flow control both ways: a local read whose data the SSH window cannot take yet stops reading from
+/// the local socket until it has gone out; window credit goes back to the server (RFC 4254 §5.2) as
+/// soon as the local socket takes the bytes while it is writable, and only after they were written
+/// when it is not, so a local reader that stops reading stops the server. EOF in either
 /// direction is passed on as a half-close; the connection ends when both directions have ended or
 /// either side closes.
 final class ForwardingBridge: ChannelDuplexHandler, RemovableChannelHandler {
