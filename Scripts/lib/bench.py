@@ -90,21 +90,21 @@ def measure(args, sandbox, results):
                 if "b" in args.figures and not args.no_floor:
                     floor = sandbox.start_floor_relay(args.bench_binary, sandbox.sink_port, FLOOR_CIPHER[label])
                 for _ in range(reps):
-                    cpus, rates = {}, {}
+                    cpus = {}
                     for client in CLIENTS:
                         process, port, _ = tunnels[client]
                         others = {"sshd": lambda: tree_cpu_seconds(sandbox.sshd.pid),
                                   "sink": lambda: cpu_seconds(sandbox.servers["sink"].pid),
                                   "load generator": time.process_time}
                         before = {part: read() for part, read in others.items()}
-                        rates[client], cpus[client] = figures.bulk(process.pid, port, args.size, args.timeout)
+                        mbps, cpus[client] = figures.bulk(process.pid, port, args.size, args.timeout)
                         parts = {part: (read() - before[part]) / (args.size / 2**30) for part, read in others.items()}
                         results.add_pipeline(label, client, {"client": cpus[client], **parts})
-                        results.add("a", f"throughput {label}", "MB/s", "higher", ("ratio_ge", 1.3), client, rates[client])
+                        results.add("a", f"throughput {label}", "MB/s", "higher", ("ratio_ge", 1.3), client, mbps)
                         results.add("b", f"client CPU {label}", "s/GiB", "lower", ("ratio_le", CPU_TARGET[label]), client, cpus[client])
                     if floor:
-                        mbps, cpu = figures.bulk(floor[0].pid, floor[1], args.size, args.timeout, framed=True)
-                        results.add_floor(label, cpu, cpus["ssh"], mbps, rates["ssh"])
+                        _, cpu = figures.bulk(floor[0].pid, floor[1], args.size, args.timeout, framed=True)
+                        results.add_floor(label, cpu, cpus["ssh"])
             finally:
                 for process, _, _ in tunnels.values():
                     sandbox.stop(process)
@@ -115,8 +115,8 @@ def measure(args, sandbox, results):
             process, port = sandbox.start_floor_relay(args.bench_binary, sandbox.sink_port, "none")
             try:
                 for _ in range(reps):
-                    mbps, cpu = figures.bulk(process.pid, port, args.size, args.timeout)
-                    results.add_floor(PLAIN_RELAY, cpu, 0, mbps, 0)
+                    _, cpu = figures.bulk(process.pid, port, args.size, args.timeout)
+                    results.add_floor(PLAIN_RELAY, cpu, 0)
             finally:
                 sandbox.stop(process)
     if "c" in args.figures:

@@ -34,13 +34,11 @@ class Results:
             out.append(row)
         return out
 
-    def add_floor(self, label, floor, ssh, mbps, ssh_mbps):
-        """One run of the floor relay, with the ssh run of the same repetition for the ratios."""
-        samples = self.floor.setdefault(label, {"floor": [], "ssh": [], "mbps": [], "ssh_mbps": []})
+    def add_floor(self, label, floor, ssh):
+        """One run of the floor relay, with the ssh run of the same repetition for the ratio."""
+        samples = self.floor.setdefault(label, {"floor": [], "ssh": []})
         samples["floor"].append(floor)
         samples["ssh"].append(ssh)
-        samples["mbps"].append(mbps)
-        samples["ssh_mbps"].append(ssh_mbps)
 
     def floor_summary(self, seal_rates):
         """Per cipher: the minimal relay's CPU, and the bound below which no client can go here: copying
